@@ -1,13 +1,70 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const core = fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url));
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Workspace packages resolve to their TypeScript sources, so tests need no build.
+const alias = {
+  '@cipherpad/core': source('./packages/core/src/index.ts'),
+  '@cipherpad/server/testing': source('./packages/server/src/testing.ts'),
+  '@cipherpad/server': source('./packages/server/src/index.ts'),
+};
+
+const postgresUrl = process.env.CIPHERPAD_TEST_POSTGRES_URL?.trim();
+if (!postgresUrl) {
+  if (process.env.CI === 'true') {
+    throw new Error('CI must run the PostgreSQL tests: set CIPHERPAD_TEST_POSTGRES_URL');
+  }
+  console.warn(
+    '\nPostgreSQL tests skipped: set CIPHERPAD_TEST_POSTGRES_URL (for example ' +
+      'postgres://postgres@127.0.0.1:5432/postgres) to run the server suite on PostgreSQL too.\n',
+  );
+}
+
+const common = { testTimeout: 30_000, hookTimeout: 60_000 };
 
 export default defineConfig({
-  resolve: { alias: { '@cipherpad/core': core } },
+  resolve: { alias },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          ...common,
+          name: 'core',
+          include: ['packages/core/src/**/*.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...common,
+          name: 'cli',
+          include: ['packages/cli/src/**/*.test.ts', 'bench/src/**/*.test.ts', 'docs/**/*.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...common,
+          name: 'server (sqlite)',
+          include: ['packages/server/src/**/*.test.ts'],
+          env: { CIPHERPAD_TEST_DB: 'sqlite' },
+        },
+      },
+      ...(postgresUrl
+        ? [
+            {
+              resolve: { alias },
+              test: {
+                ...common,
+                name: 'server (postgres)',
+                include: ['packages/server/src/**/*.test.ts'],
+                env: { CIPHERPAD_TEST_DB: 'postgres', CIPHERPAD_TEST_POSTGRES_URL: postgresUrl },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

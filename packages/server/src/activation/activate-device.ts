@@ -1,0 +1,167 @@
+import {
+  AUTHORIZATION_SUITE,
+  createDeviceKeyPair,
+  deriveOcraKeyBytes,
+  exportPublicKey,
+  importPublicKey,
+  importSigningPublicKey,
+  PAYMENT_SUITE,
+} from '@cipherpad/core';
+import { sql } from 'kysely';
+import { normalizeEmail } from '../accounts/contact.js';
+import { recordEvent } from '../audit/record-event.js';
+import { newId } from '../db/new-id.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { Services } from '../services.js';
+
+/** What a device sends to activate: the activation code and its public keys. */
+export interface ActivationRequest {
+  readonly email?: unknown;
+  readonly code?: unknown;
+  readonly name?: unknown;
+  readonly kind?: unknown;
+  /** The device's ECDH P-256 public key, base64url raw point. */
+  readonly agreementKey?: unknown;
+  /** The device's ECDSA P-256 public key for signed approvals, base64url raw point. */
+  readonly signingKey?: unknown;
+}
+
+/** What the device needs to derive its OCRA key and answer challenges. */
+export interface ActivatedDevice {
+  readonly deviceId: string;
+  /** The service's ECDH public key for this device, base64url raw point. */
+  readonly serverKey: string;
+  readonly accountId: string;
+  readonly email: string;
+  readonly suites: { readonly authorization: string; readonly payment: string };
+}
+
+const DEVICE_KINDS = new Set(['cli', 'app']);
+
+/**
+ * PRODUCT.md flow 4: activates a device with the email and the activation
+ * code sent by SMS. Device and service agree on the OCRA key by ECDH (see
+ * docs/protocol.md); the key never crosses the wire, and the service keeps it
+ * encrypted under the master key. Every failure of email or code gives the
+ * same `ERR_ACTIVATION_FAILED`, so the answer tells nothing about which was
+ * wrong or whether the email has an account.
+ *
+ * @throws ServiceError `ERR_RATE_LIMITED_IP`, `ERR_VALIDATION`, `ERR_EMAIL_*`,
+ *   `ERR_ACTIVATION_FAILED`, `ERR_ACCOUNT_LOCKED`.
+ */
+export async function activateDevice(
+  services: Services,
+  request: ActivationRequest,
+  ip: string,
+): Promise<ActivatedDevice> {
+  const { db, clock, codes, policy, secrets, rateLimiter, delivery } = services;
+  if (!(await rateLimiter.hit(`activation:ip:${ip}`, policy.activationsPerIp))) {
+    throw new ServiceError('ERR_RATE_LIMITED_IP');
+  }
+  const email = normalizeEmail(request.email);
+  const code = typeof request.code === 'string' ? request.code.replace(/[\s-]/g, '') : '';
+  const name =
+    typeof request.name === 'string' && request.name.trim()
+      ? request.name.trim().slice(0, 64)
+      : 'Device';
+  const kind = typeof request.kind === 'string' ? request.kind : 'app';
+  if (!DEVICE_KINDS.has(kind))
+    throw new ServiceError('ERR_VALIDATION', {}, 'kind must be "cli" or "app".');
+  if (typeof request.agreementKey !== 'string' || typeof request.signingKey !== 'string') {
+    throw new ServiceError('ERR_VALIDATION', {}, 'agreementKey and signingKey are required.');
+  }
+  // Throws ERR_PUBLIC_KEY_INVALID (400) for anything that is not a P-256 point.
+  const devicePublicKey = await importPublicKey(request.agreementKey);
+  await importSigningPublicKey(request.signingKey);
+
+  const now = clock.now();
+  const account = await db
+    .selectFrom('accounts')
+    .select(['id', 'email', 'status'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+  const pending = account
+    ? await db
+        .selectFrom('activation_codes')
+        .select(['id', 'code_hash'])
+        .where('account_id', '=', account.id)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where('attempts', '<', policy.activationMaxAttempts)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst()
+    : undefined;
+  if (!account || !pending) throw new ServiceError('ERR_ACTIVATION_FAILED');
+  if (!codes.matches(`activation:${account.id}`, code, pending.code_hash)) {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('activation_codes')
+        .set({ attempts: sql`attempts + 1` })
+        .where('id', '=', pending.id)
+        .execute();
+      await recordEvent(trx, { accountId: account.id, type: 'activation.failed', ip, at: now });
+    });
+    throw new ServiceError('ERR_ACTIVATION_FAILED');
+  }
+  if (account.status === 'locked') throw new ServiceError('ERR_ACCOUNT_LOCKED');
+
+  const deviceId = newId();
+  const serverKeys = await createDeviceKeyPair(false);
+  const ocraKey = await deriveOcraKeyBytes({
+    privateKey: serverKeys.privateKey,
+    peerPublicKey: devicePublicKey,
+    deviceId,
+  });
+  const serverKey = await exportPublicKey(serverKeys.publicKey);
+
+  await db.transaction().execute(async (trx) => {
+    const used = await trx
+      .updateTable('activation_codes')
+      .set({ used_at: now })
+      .where('id', '=', pending.id)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (used.numUpdatedRows === 0n) throw new ServiceError('ERR_ACTIVATION_FAILED');
+    await trx
+      .insertInto('devices')
+      .values({
+        id: deviceId,
+        account_id: account.id,
+        name,
+        kind,
+        ocra_key_enc: secrets.seal(ocraKey, `device:${deviceId}`),
+        signing_public_key: request.signingKey as string,
+        status: 'active',
+        created_at: now,
+        last_used_at: null,
+      })
+      .execute();
+    await recordEvent(trx, {
+      accountId: account.id,
+      type: 'device.activated',
+      ip,
+      deviceId,
+      details: { name, kind },
+      at: now,
+    });
+    await delivery.enqueue(trx, {
+      channel: 'email',
+      recipient: account.email,
+      subject: 'A new device was activated for your Cipherpad account',
+      body: [
+        `A new device, "${name}", was activated for your Cipherpad account from ${ip}.`,
+        '',
+        'If this was not you, deactivate it in your security settings and recover access.',
+      ].join('\n'),
+    });
+  });
+  ocraKey.fill(0);
+  delivery.kick();
+  return {
+    deviceId,
+    serverKey,
+    accountId: account.id,
+    email: account.email,
+    suites: { authorization: AUTHORIZATION_SUITE, payment: PAYMENT_SUITE },
+  };
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/** What the activity log records. Never a secret, code or response. */
+export interface AuditEvent {
+  readonly accountId: string | null;
+  readonly type:
+    | 'registration.completed'
+    | 'device.activated'
+    | 'activation.failed'
+    | 'login.succeeded'
+    | 'login.failed'
+    | 'account.blocked'
+    | 'account.locked';
+  readonly ip: string | null;
+  readonly deviceId?: string | null;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+  readonly at: number;
+}
+
+/** Appends an event to the account's activity log, in the caller's transaction. */
+export async function recordEvent(db: Kysely<Database>, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      account_id: event.accountId,
+      type: event.type,
+      ip: event.ip,
+      device_id: event.deviceId ?? null,
+      details: event.details ? JSON.stringify(event.details) : null,
+      created_at: event.at,
+    })
+    .execute();
+}

@@ -1,0 +1,141 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables of the Cipherpad service, as the typed query layer sees them.
+ *
+ * Times are integer milliseconds since the Unix epoch in both dialects (a
+ * PostgreSQL `bigint`, parsed back to a number). Identifiers are random
+ * base64url strings made by {@link newId}.
+ */
+export interface Database {
+  accounts: AccountTable;
+  registrations: RegistrationTable;
+  activation_codes: ActivationCodeTable;
+  devices: DeviceTable;
+  challenges: ChallengeTable;
+  sessions: SessionTable;
+  outbox: OutboxTable;
+  rate_limits: RateLimitTable;
+  audit_events: AuditEventTable;
+}
+
+export type AccountStatus = 'active' | 'locked';
+
+export interface AccountTable {
+  id: string;
+  email: string;
+  phone: string;
+  status: AccountStatus;
+  /** Consecutive failed authentications since the last success or block. */
+  failed_attempts: number;
+  /** How many temporary blocks the account has had since its last success. */
+  block_level: number;
+  blocked_until: number | null;
+  created_at: number;
+}
+
+export interface RegistrationTable {
+  id: string;
+  email: string;
+  phone: string;
+  email_code_hash: string;
+  email_token_hash: string;
+  email_verified_at: number | null;
+  phone_code_hash: string;
+  phone_verified_at: number | null;
+  /** Wrong codes entered, email and phone together. */
+  attempts: number;
+  account_id: string | null;
+  created_at: number;
+  email_expires_at: number;
+  phone_expires_at: number;
+}
+
+export interface ActivationCodeTable {
+  id: string;
+  account_id: string;
+  code_hash: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export type DeviceStatus = 'active' | 'deactivated';
+
+export interface DeviceTable {
+  id: string;
+  account_id: string;
+  name: string;
+  kind: string;
+  /** The OCRA key, AES-256-GCM under the master key (see `crypto/secret-box.ts`). */
+  ocra_key_enc: string;
+  signing_public_key: string;
+  status: DeviceStatus;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export type ChallengeMode = 'authorization' | 'payment';
+export type ChallengeStatus = 'pending' | 'used' | 'failed';
+
+export interface ChallengeTable {
+  id: string;
+  /** Null for a decoy: a login started for an email with no account. */
+  account_id: string | null;
+  purpose: string;
+  mode: ChallengeMode;
+  challenge: string;
+  amount: string | null;
+  purse: string | null;
+  currency: string | null;
+  status: ChallengeStatus;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  account_id: string;
+  device_id: string | null;
+  ip: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/**
+ * Messages to send, written in the same transaction as the change that causes
+ * them (the transactional outbox pattern). With a real transport the
+ * dispatcher sends and deletes them; with the `outbox` transport they stay
+ * here, readable in development, until they are a day old.
+ */
+export interface OutboxTable {
+  id: Generated<number>;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string | null;
+  body: string;
+  status: 'pending' | 'sending' | 'kept' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  account_id: string | null;
+  type: string;
+  ip: string | null;
+  device_id: string | null;
+  details: string | null;
+  created_at: number;
+}

@@ -1,0 +1,69 @@
+/**
+ * Every error code the service answers with, its HTTP status and the default
+ * message. `docs/errors.md` documents each; `errors.test.ts` keeps the two in sync.
+ */
+export const ERROR_CODES = {
+  ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
+  ERR_NOT_FOUND: { status: 404, message: 'No such resource.' },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  ERR_UNAVAILABLE: { status: 503, message: 'The service is not ready.' },
+
+  ERR_EMAIL_REQUIRED: { status: 400, message: 'An email address is required.' },
+  ERR_EMAIL_INVALID: { status: 400, message: 'The email address is not valid.' },
+  ERR_EMAIL_TAKEN: { status: 409, message: 'An account with this email address already exists.' },
+  ERR_PHONE_REQUIRED: { status: 400, message: 'A phone number is required.' },
+  ERR_PHONE_INVALID: {
+    status: 400,
+    message: 'The phone number is not valid: use the international form, as in +44 20 7946 0958.',
+  },
+  ERR_PHONE_TAKEN: { status: 409, message: 'An account with this phone number already exists.' },
+  ERR_RATE_LIMITED_IP: {
+    status: 429,
+    message: 'Too many requests from this address in the last minute. Try again shortly.',
+  },
+  ERR_RATE_LIMITED_ADDRESS: {
+    status: 429,
+    message: 'Too many requests for this email or phone in the last minute. Try again shortly.',
+  },
+  ERR_REGISTRATION_NOT_FOUND: { status: 404, message: 'No such registration.' },
+  ERR_REGISTRATION_CLOSED: {
+    status: 410,
+    message: 'This registration is finished, expired or had too many wrong codes. Start again.',
+  },
+  ERR_CODE_INVALID: { status: 400, message: 'The code is not correct.' },
+  ERR_CODE_EXPIRED: { status: 410, message: 'The code has expired. Start again to get a new one.' },
+  ERR_LINK_INVALID: { status: 400, message: 'This verification link is not valid or has expired.' },
+
+  ERR_ACTIVATION_FAILED: {
+    status: 400,
+    message: 'The email or the activation code is not correct, or the code has expired.',
+  },
+
+  ERR_LOGIN_NOT_FOUND: { status: 404, message: 'No such login.' },
+  ERR_CHALLENGE_EXPIRED: { status: 410, message: 'The challenge has expired. Start again.' },
+  ERR_CHALLENGE_CLOSED: {
+    status: 410,
+    message: 'The challenge has already been used or had too many wrong responses. Start again.',
+  },
+  ERR_RESPONSE_REJECTED: { status: 401, message: 'The response is not correct.' },
+  ERR_ACCOUNT_BLOCKED: {
+    status: 423,
+    message: 'Too many failed attempts: the account is blocked for a while.',
+  },
+  ERR_ACCOUNT_LOCKED: {
+    status: 423,
+    message: 'The account is locked after repeated failed attempts. Recover access to unlock it.',
+  },
+
+  ERR_UNAUTHENTICATED: {
+    status: 401,
+    message: 'Sign in first: the session is missing or expired.',
+  },
+  ERR_FORBIDDEN: { status: 403, message: 'Not allowed.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** A code the service may answer with. */
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify';
+import { errorBody, idParams, shortString } from '../app/schemas.js';
+import type { Services } from '../services.js';
+import { authenticate } from '../sessions/authenticate.js';
+import { type StartLoginRequest, startLogin } from './start-login.js';
+import { verifyLogin } from './verify-login.js';
+
+/** Challenge/response login (PRODUCT.md flows 5, 6 and 7 for login). */
+export async function loginRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  app.post<{ Body: StartLoginRequest }>(
+    '/v1/logins',
+    {
+      schema: {
+        summary: 'Start a login: returns the challenge, its QR URI and the login id',
+        body: {
+          type: 'object',
+          properties: {
+            email: shortString,
+            mode: { type: 'string', enum: ['authorization', 'payment'] },
+            amount: { type: 'string', maxLength: 64 },
+            purse: { type: 'string', maxLength: 32 },
+            currency: { type: 'string', maxLength: 8 },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              challenge: { type: 'string' },
+              uri: { type: 'string' },
+              mode: { type: 'string' },
+              expiresAt: { type: 'number' },
+              payment: {
+                type: 'object',
+                properties: {
+                  amount: { type: 'string' },
+                  purse: { type: 'string' },
+                  currency: { type: 'string' },
+                },
+              },
+            },
+          },
+          '4xx': errorBody,
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await startLogin(services, request.body ?? {})),
+  );
+
+  app.post<{ Params: { id: string }; Body: { response?: string } }>(
+    '/v1/logins/:id/verify',
+    {
+      schema: {
+        summary: 'Verify the response to a login challenge; opens a session',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['response'],
+          properties: { response: { type: 'string', maxLength: 64 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              session: {
+                type: 'object',
+                properties: { token: { type: 'string' }, expiresAt: { type: 'number' } },
+              },
+              account: {
+                type: 'object',
+                properties: { id: { type: 'string' }, email: { type: 'string' } },
+              },
+              deviceId: { type: 'string' },
+            },
+          },
+          '4xx': errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const session = await verifyLogin(
+        services,
+        request.params.id,
+        request.body.response,
+        request.ip,
+      );
+      return {
+        session: { token: session.token, expiresAt: session.expiresAt },
+        account: { id: session.accountId, email: session.email },
+        deviceId: session.deviceId,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/session',
+    {
+      schema: {
+        summary: 'The account of the bearer session',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              account: {
+                type: 'object',
+                properties: { id: { type: 'string' }, email: { type: 'string' } },
+              },
+              deviceId: { type: ['string', 'null'] },
+              expiresAt: { type: 'number' },
+            },
+          },
+          '4xx': errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const who = await authenticate(services, request);
+      return {
+        account: { id: who.accountId, email: who.email },
+        deviceId: who.deviceId,
+        expiresAt: who.expiresAt,
+      };
+    },
+  );
+}

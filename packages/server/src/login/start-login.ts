@@ -1,0 +1,121 @@
+import {
+  canonicalAmount,
+  formatQrUri,
+  generateChallenge,
+  parsePurse,
+  type QrRequest,
+} from '@cipherpad/core';
+import { normalizeEmail } from '../accounts/contact.js';
+import { newId } from '../db/new-id.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { Services } from '../services.js';
+
+/** A login asked for by a site: plain (Authorization mode) or bound to a payment. */
+export interface StartLoginRequest {
+  readonly email?: unknown;
+  readonly mode?: unknown;
+  readonly amount?: unknown;
+  readonly purse?: unknown;
+  readonly currency?: unknown;
+}
+
+/** What the site shows the person: the challenge as digits and as a QR URI. */
+export interface StartedLogin {
+  readonly id: string;
+  readonly challenge: string;
+  readonly uri: string;
+  readonly mode: 'authorization' | 'payment';
+  readonly expiresAt: number;
+  readonly payment?: {
+    readonly amount: string;
+    readonly purse: string;
+    readonly currency?: string;
+  };
+}
+
+/**
+ * Starts a challenge/response login for an email. For an email without an
+ * account the answer looks the same (a challenge that no response opens),
+ * so the login form does not tell who has an account.
+ *
+ * @throws ServiceError `ERR_EMAIL_REQUIRED`, `ERR_EMAIL_INVALID`, `ERR_VALIDATION`;
+ *   core `ERR_AMOUNT_INVALID`, `ERR_PURSE_INVALID` for a payment.
+ */
+export async function startLogin(
+  services: Services,
+  request: StartLoginRequest,
+): Promise<StartedLogin> {
+  const { db, clock, policy, config } = services;
+  const email = normalizeEmail(request.email);
+  const mode = request.mode ?? 'authorization';
+  if (mode !== 'authorization' && mode !== 'payment') {
+    throw new ServiceError('ERR_VALIDATION', {}, 'mode must be "authorization" or "payment".');
+  }
+  let payment: StartedLogin['payment'];
+  if (mode === 'payment') {
+    if (typeof request.amount !== 'string' || typeof request.purse !== 'string') {
+      throw new ServiceError('ERR_VALIDATION', {}, 'A payment needs amount and purse as strings.');
+    }
+    const currency = request.currency;
+    if (
+      currency !== undefined &&
+      (typeof currency !== 'string' || !/^[A-Z]{1,8}$/.test(currency))
+    ) {
+      throw new ServiceError('ERR_VALIDATION', {}, 'currency must be 1 to 8 capital letters.');
+    }
+    const purse = parsePurse(request.purse);
+    payment = {
+      amount: canonicalAmount(request.amount),
+      purse: `${purse.letter ?? ''}${purse.number}`,
+      ...(currency ? { currency } : {}),
+    };
+  }
+
+  const account = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirst();
+  const id = newId();
+  const challenge = generateChallenge();
+  const now = clock.now();
+  const expiresAt = now + policy.challengeTtlMs;
+  await db
+    .insertInto('challenges')
+    .values({
+      id,
+      account_id: account?.id ?? null,
+      purpose: 'login',
+      mode,
+      challenge,
+      amount: payment?.amount ?? null,
+      purse: payment?.purse ?? null,
+      currency: payment?.currency ?? null,
+      status: 'pending',
+      attempts: 0,
+      created_at: now,
+      expires_at: expiresAt,
+      completed_at: null,
+    })
+    .execute();
+
+  const qr: QrRequest = payment
+    ? {
+        kind: 'payment',
+        challenge,
+        amount: payment.amount,
+        purse: payment.purse,
+        id,
+        server: config.publicUrl,
+        ...(payment.currency ? { currency: payment.currency } : {}),
+      }
+    : { kind: 'login', challenge, id, server: config.publicUrl };
+  return {
+    id,
+    challenge,
+    uri: formatQrUri(qr),
+    mode,
+    expiresAt,
+    ...(payment ? { payment } : {}),
+  };
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config/config.js';
+import { generateMasterKey } from './crypto/master-key.js';
+import { startService } from './start-service.js';
+
+/** Runs the service until SIGINT or SIGTERM. */
+async function main(): Promise<void> {
+  if (process.argv.includes('--generate-master-key')) {
+    process.stdout.write(`${generateMasterKey()}\n`);
+    return;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`cipherpad-server: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const service = await startService(config);
+  const { app } = service;
+  if (
+    config.env === 'production' &&
+    (config.email.kind === 'outbox' || config.sms.kind === 'outbox')
+  ) {
+    app.log.warn(
+      'production with outbox delivery: email or SMS stays in the database and is not sent',
+    );
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'stopping');
+    await service.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    {
+      publicUrl: config.publicUrl,
+      database: config.database.dialect,
+      dataDir: config.dataDir,
+      email: config.email.kind,
+      sms: config.sms.kind,
+      env: config.env,
+    },
+    'Cipherpad is running',
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `cipherpad-server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

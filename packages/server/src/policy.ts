@@ -1,0 +1,43 @@
+/**
+ * The security rules of PRODUCT.md as numbers. One object, so tests can
+ * tighten or relax a limit without reaching into the code that enforces it.
+ */
+export interface Policy {
+  /** A challenge lives at most this long (PRODUCT.md: at most 5 minutes). */
+  readonly challengeTtlMs: number;
+  /** Wrong responses one challenge accepts before it closes. */
+  readonly challengeMaxAttempts: number;
+  /** Consecutive failures that block an account for a while. */
+  readonly failuresBeforeBlock: number;
+  /** How long each successive block lasts; one more block than listed locks the account. */
+  readonly blockDurationsMs: readonly number[];
+  readonly sessionTtlMs: number;
+  readonly emailCodeTtlMs: number;
+  readonly phoneCodeTtlMs: number;
+  /** Wrong email and phone codes, together, before a registration closes. */
+  readonly registrationMaxAttempts: number;
+  readonly activationCodeTtlMs: number;
+  readonly activationMaxAttempts: number;
+  /** Per minute. */
+  readonly registrationsPerIp: number;
+  readonly registrationsPerAddress: number;
+  readonly activationsPerIp: number;
+}
+
+const MINUTE = 60_000;
+
+export const defaultPolicy: Policy = Object.freeze({
+  challengeTtlMs: 5 * MINUTE,
+  challengeMaxAttempts: 3,
+  failuresBeforeBlock: 5,
+  blockDurationsMs: Object.freeze([1 * MINUTE, 5 * MINUTE, 30 * MINUTE, 120 * MINUTE]),
+  sessionTtlMs: 12 * 60 * MINUTE,
+  emailCodeTtlMs: 24 * 60 * MINUTE,
+  phoneCodeTtlMs: 30 * MINUTE,
+  registrationMaxAttempts: 5,
+  activationCodeTtlMs: 24 * 60 * MINUTE,
+  activationMaxAttempts: 5,
+  registrationsPerIp: 10,
+  registrationsPerAddress: 3,
+  activationsPerIp: 20,
+});

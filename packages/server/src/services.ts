@@ -1,0 +1,55 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import { CodeHasher } from './crypto/code-hasher.js';
+import { SecretBox } from './crypto/secret-box.js';
+import type { Dialect } from './db/database.js';
+import type { Database } from './db/schema.js';
+import { Delivery, type Transports } from './delivery/delivery.js';
+import type { Policy } from './policy.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
+
+/** Everything a feature needs, built once by {@link createServices}. */
+export interface Services {
+  readonly config: Config;
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly clock: Clock;
+  readonly policy: Policy;
+  readonly log: FastifyBaseLogger;
+  readonly secrets: SecretBox;
+  readonly codes: CodeHasher;
+  readonly delivery: Delivery;
+  readonly rateLimiter: RateLimiter;
+}
+
+/** The composition root: builds the services from their dependencies. */
+export function createServices(deps: {
+  config: Config;
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  policy: Policy;
+  log: FastifyBaseLogger;
+  masterKey: Uint8Array;
+  transports: Transports;
+}): Services {
+  return {
+    config: deps.config,
+    db: deps.db,
+    dialect: deps.dialect,
+    clock: deps.clock,
+    policy: deps.policy,
+    log: deps.log,
+    secrets: new SecretBox(deps.masterKey),
+    codes: new CodeHasher(deps.masterKey),
+    delivery: new Delivery({
+      db: deps.db,
+      transports: deps.transports,
+      clock: deps.clock,
+      log: deps.log,
+    }),
+    rateLimiter: new RateLimiter(deps.db, deps.clock),
+  };
+}

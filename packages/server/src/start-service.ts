@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from './app/build-app.js';
+import { loggerOptions } from './app/logger-options.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config/config.js';
+import { loadMasterKey } from './crypto/master-key.js';
+import { type DatabaseLocation, openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import type { Transports } from './delivery/delivery.js';
+import { createHttpSmsTransport } from './delivery/http-sms-transport.js';
+import { createSmtpTransport } from './delivery/smtp-transport.js';
+import { defaultPolicy, type Policy } from './policy.js';
+import { createServices, type Services } from './services.js';
+
+/** A running service: its HTTP app (not yet listening) and its services. */
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly services: Services;
+  /** Stops delivery, closes the HTTP server and the database. */
+  close(): Promise<void>;
+}
+
+/** The transports the configuration asks for; `null` keeps a channel in the outbox. */
+export function transportsFor(config: Config): Transports {
+  return {
+    email:
+      config.email.kind === 'smtp'
+        ? createSmtpTransport(config.email.url, config.email.from)
+        : null,
+    sms:
+      config.sms.kind === 'http' ? createHttpSmsTransport(config.sms.url, config.sms.token) : null,
+  };
+}
+
+/**
+ * Opens the database, applies migrations, builds the services and the HTTP
+ * app. Everything outside the machine can be replaced for tests: the clock,
+ * the policy, the transports and the database location.
+ */
+export async function startService(
+  config: Config,
+  overrides: {
+    clock?: Clock;
+    policy?: Policy;
+    transports?: Transports;
+    database?: DatabaseLocation;
+    logger?: false;
+  } = {},
+): Promise<Service> {
+  const location: DatabaseLocation = overrides.database ?? config.database;
+  const handle = openDatabase(location);
+  try {
+    await migrate(handle.db, handle.dialect);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+  const log = pino(
+    overrides.logger === false ? { level: 'silent' } : loggerOptions(config.logLevel),
+  );
+  const services = createServices({
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: overrides.clock ?? systemClock,
+    policy: overrides.policy ?? defaultPolicy,
+    log,
+    masterKey,
+    transports: overrides.transports ?? transportsFor(config),
+  });
+  const app = await buildApp(services, log);
+  services.delivery.start();
+  return {
+    app,
+    services,
+    async close() {
+      await app.close();
+      await services.delivery.stop();
+      await handle.close();
+    },
+  };
+}

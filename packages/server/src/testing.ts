@@ -1,0 +1,8 @@
+export { activateWithCode, type Enrolled, enroll } from './testing/enroll.js';
+export {
+  FakeClock,
+  startTestService,
+  type TestService,
+  testDialect,
+  testPostgresUrl,
+} from './testing/test-service.js';
