@@ -45,12 +45,10 @@ export async function buildApp(
       return reply.code(400).send({ error: error.code, message: error.message });
     }
     if (error.validation) {
-      return reply
-        .code(400)
-        .send({
-          error: 'ERR_VALIDATION',
-          message: `${error.validationContext ?? 'request'} ${error.validation[0]?.message ?? 'is invalid'}`,
-        });
+      return reply.code(400).send({
+        error: 'ERR_VALIDATION',
+        message: `${error.validationContext ?? 'request'} ${error.validation[0]?.message ?? 'is invalid'}`,
+      });
     }
     const byFastify: Record<string, keyof typeof ERROR_CODES> = {
       FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_PAYLOAD_TOO_LARGE',
