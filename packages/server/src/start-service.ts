@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { buildApp } from './app/build-app.js';
 import { loggerOptions } from './app/logger-options.js';
 import { type Clock, systemClock } from './clock.js';
@@ -45,7 +45,8 @@ export async function startService(
     policy?: Policy;
     transports?: Transports;
     database?: DatabaseLocation;
-    logger?: false;
+    /** `false` silences the log; a stream receives it (tests read what was logged). */
+    logger?: false | DestinationStream;
   } = {},
 ): Promise<Service> {
   const location: DatabaseLocation = overrides.database ?? config.database;
@@ -57,9 +58,12 @@ export async function startService(
     throw error;
   }
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const log = pino(
-    overrides.logger === false ? { level: 'silent' } : loggerOptions(config.logLevel),
-  );
+  const log =
+    overrides.logger === false
+      ? pino({ level: 'silent' })
+      : overrides.logger
+        ? pino(loggerOptions(config.logLevel), overrides.logger)
+        : pino(loggerOptions(config.logLevel));
   const services = createServices({
     config,
     db: handle.db,

@@ -276,7 +276,8 @@ describe('login in Payment mode', () => {
       amount: '010,500',
       purse: 'Z123456789012',
     });
-    expect((await verify(again.id, right)).statusCode).toBe(200);
+    const final = await verify(again.id, right);
+    expect(final.json()).toMatchObject({ deviceId: payer.deviceId });
   });
 
   it('refuses a payment with a malformed amount or purse', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import type { Clock } from '../clock.js';
 import { loadConfig } from '../config/config.js';
 import type { DatabaseLocation, Dialect } from '../db/database.js';
@@ -54,6 +55,8 @@ export async function startTestService(
     clock?: FakeClock;
     env?: Record<string, string>;
     dialect?: Dialect;
+    /** Receives the service's log lines; without it the log is silent. */
+    logStream?: DestinationStream;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? testDialect();
@@ -93,7 +96,7 @@ export async function startTestService(
     policy: { ...defaultPolicy, ...options.policy },
     transports: options.transports ?? { email: null, sms: null },
     database: location,
-    logger: false,
+    logger: options.logStream ?? false,
   });
   return {
     ...service,
