@@ -1,5 +1,5 @@
 export { CipherpadError } from './errors.js';
-export { canonicalAmount } from './formats/amount.js';
+export { canonicalAmount, MAX_AMOUNT_LENGTH } from './formats/amount.js';
 export { base64UrlDecode, base64UrlEncode } from './formats/base64url.js';
 export { CHALLENGE_DIGITS, generateChallenge, normalizeChallenge } from './formats/challenge.js';
 export { type PaymentData, paymentQuestion } from './formats/payment-question.js';

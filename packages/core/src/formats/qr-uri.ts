@@ -156,21 +156,21 @@ export function parseQrUri(uri: string): QrRequest {
     );
   }
   const context = {
-    challenge,
     ...optional(values, 'site', checkSite),
     ...optional(values, 'id', checkRequestId),
     ...optional(values, 'server', checkServer),
   };
   if (form.kind === 'login') {
-    const request: QrLoginRequest = { kind: 'login', ...context };
+    const request: QrLoginRequest = { kind: 'login', challenge, ...context };
     return request;
   }
   const request: QrPaymentRequest = {
     kind: 'payment',
-    ...context,
-    amount: field('amount', () => canonicalAmount(required(values, 'amount'))),
+    challenge,
     purse: field('purse', () => formatPurse(parsePurse(required(values, 'purse')))),
+    amount: field('amount', () => canonicalAmount(required(values, 'amount'))),
     ...optional(values, 'currency', checkCurrency),
+    ...context,
   };
   return request;
 }

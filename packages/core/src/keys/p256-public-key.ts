@@ -8,6 +8,9 @@ export const P256_POINT_LENGTH = 65;
 
 /** Whether `key` is a P-256 key of the given algorithm and type. */
 export function isP256Key(key: unknown, name: 'ECDH' | 'ECDSA', type: KeyType): key is CryptoKey {
+  if (typeof key !== 'object' || key === null) {
+    return false;
+  }
   if (typeof CryptoKey !== 'undefined' && !(key instanceof CryptoKey)) {
     return false;
   }

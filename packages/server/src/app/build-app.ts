@@ -26,6 +26,9 @@ export async function buildApp(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
+  // The API speaks JSON only; anything else is refused with ERR_UNSUPPORTED_MEDIA_TYPE.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
