@@ -5,7 +5,6 @@
 export const ERROR_CODES = {
   ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
   ERR_NOT_FOUND: { status: 404, message: 'No such resource.' },
-  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
@@ -62,7 +61,6 @@ export const ERROR_CODES = {
     status: 401,
     message: 'Sign in first: the session is missing or expired.',
   },
-  ERR_FORBIDDEN: { status: 403, message: 'Not allowed.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A code the service may answer with. */
