@@ -8,7 +8,7 @@ import type { Services } from '../services.js';
  * production.
  */
 export async function outboxRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  app.get<{ Querystring: { to?: string; limit?: number } }>(
+  app.get<{ Querystring: { to?: string; limit?: string } }>(
     '/v1/dev/outbox',
     {
       schema: {
@@ -17,7 +17,8 @@ export async function outboxRoutes(app: FastifyInstance, services: Services): Pr
           type: 'object',
           properties: {
             to: { type: 'string', maxLength: 320 },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            // Query values are strings: the API's validator does not coerce types.
+            limit: { type: 'string', pattern: '^(?:[1-9]\\d?|1\\d\\d|200)$' },
           },
         },
         response: {
@@ -49,7 +50,7 @@ export async function outboxRoutes(app: FastifyInstance, services: Services): Pr
         .selectFrom('outbox')
         .select(['id', 'channel', 'recipient', 'subject', 'body', 'created_at'])
         .orderBy('id', 'desc')
-        .limit(request.query.limit ?? 50);
+        .limit(Number(request.query.limit ?? 50));
       const raw = request.query.to?.trim() ?? '';
       // Emails are stored lower-case, phones in E.164 without separators.
       const to = raw.includes('@') ? raw.toLowerCase() : raw.replace(/[\s().-]/g, '');
