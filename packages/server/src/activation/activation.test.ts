@@ -131,7 +131,7 @@ describe('device activation (PRODUCT.md flow 4)', () => {
   it('stops accepting a code after 5 wrong tries', async () => {
     const code = await registered('tries@example.com', '+442079463004');
     for (let i = 0; i < 5; i++) {
-      expect((await activate({ email: 'tries@example.com', code: '0000000' + i })).statusCode).toBe(
+      expect((await activate({ email: 'tries@example.com', code: `0000000${i}` })).statusCode).toBe(
         400,
       );
     }
