@@ -1,1 +1,112 @@
-export {};
+/**
+ * `npm run bench`: the login-cycle benchmark of issue point 11.
+ *
+ * Concurrent clients (64 by default) run full logins (start, OCRA response,
+ * verify) over keep-alive HTTP/1.1 against the real server, started as a
+ * child process (`packages/server/dist/main.js`), first on a fresh SQLite
+ * file, then on a fresh PostgreSQL database; then the same load generator
+ * measures a bare Fastify server answering an empty POST, the baseline. On
+ * each database a new server is then killed with SIGKILL under load, and
+ * every login and session it acknowledged must be in the database afterwards.
+ *
+ * The report gives cycles/s, p50 and p99 latency (medians over the runs),
+ * the server's peak RSS, CPU use, errors, the baseline ratio and whether the
+ * targets were met. The exit code is 1 on a failed cycle or a lost write,
+ * 0 otherwise, even when a target is missed: it is a measurement.
+ *
+ * ```sh
+ * npm run bench                                  # everything, about 2 minutes
+ * npm run bench -- --only sqlite,baseline --runs 1 --seconds 5
+ * npm run --silent bench -- --json > bench.json
+ * CIPHERPAD_BENCH_POSTGRES_URL=postgres://user:pw@host/db npm run bench
+ * npm run bench -- --only sqlite --cpu-prof /tmp/prof   # profile the server under load, then:
+ * node bench/dist/profile-top.js /tmp/prof/server-sqlite.cpuprofile
+ * ```
+ *
+ * PostgreSQL is skipped, with the reason printed, when it cannot be reached.
+ */
+import { createPostgresDatabase, createSqliteDatabase } from './bench-database.js';
+import { describeMachine } from './machine.js';
+import type { TargetResult } from './measure.js';
+import { parseOptions, USAGE } from './options.js';
+import { type BenchSummary, formatReport, judgeGoals, type Skipped } from './report.js';
+import { benchBaseline, benchLogin, type LoginTargetResult } from './targets.js';
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const options = parsed;
+  const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const machine = describeMachine();
+  progress(
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${options.clients} clients, server LOG_LEVEL=${options.logLevel}`,
+  );
+
+  let sqlite: LoginTargetResult | Skipped | null = null;
+  let postgres: LoginTargetResult | Skipped | null = null;
+  let baseline: TargetResult | null = null;
+  if (options.sqlite) sqlite = await benchLogin(createSqliteDatabase(), options, progress);
+  if (options.postgres) {
+    let database: Awaited<ReturnType<typeof createPostgresDatabase>> | null = null;
+    try {
+      database = await createPostgresDatabase(options.postgresUrl);
+    } catch (error) {
+      const reason = `cannot create a database on ${redact(options.postgresUrl)}: ${(error as Error).message}`;
+      progress(`PostgreSQL skipped: ${reason}`);
+      postgres = { skipped: reason };
+    }
+    if (database) postgres = await benchLogin(database, options, progress);
+  }
+  if (options.baseline) baseline = await benchBaseline(options, progress);
+
+  const logins = [sqlite, postgres].filter(
+    (t): t is LoginTargetResult => t !== null && !('skipped' in t),
+  );
+  const ok =
+    logins.every((t) => t.errorCount === 0 && (t.durability?.passed ?? true)) &&
+    logins.every((t) => (t.durability?.errorsBeforeKill ?? 0) === 0) &&
+    (baseline?.errorCount ?? 0) === 0;
+  const { json: _json, postgresUrl: _url, ...settings } = options;
+  const summary: BenchSummary = {
+    machine,
+    settings,
+    sqlite,
+    postgres,
+    baseline,
+    goals: judgeGoals(sqlite, postgres),
+    ok,
+  };
+  process.stdout.write(
+    options.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${formatReport(summary)}\n`,
+  );
+  return ok ? 0 : 1;
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
