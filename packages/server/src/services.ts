@@ -7,6 +7,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import type { Dialect } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { Delivery, type Transports } from './delivery/delivery.js';
+import { DeviceKeys } from './devices/device-keys.js';
 import type { Policy } from './policy.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 
@@ -19,6 +20,7 @@ export interface Services {
   readonly policy: Policy;
   readonly log: FastifyBaseLogger;
   readonly secrets: SecretBox;
+  readonly deviceKeys: DeviceKeys;
   readonly codes: CodeHasher;
   readonly delivery: Delivery;
   readonly rateLimiter: RateLimiter;
@@ -35,6 +37,7 @@ export function createServices(deps: {
   masterKey: Uint8Array;
   transports: Transports;
 }): Services {
+  const secrets = new SecretBox(deps.masterKey);
   return {
     config: deps.config,
     db: deps.db,
@@ -42,7 +45,8 @@ export function createServices(deps: {
     clock: deps.clock,
     policy: deps.policy,
     log: deps.log,
-    secrets: new SecretBox(deps.masterKey),
+    secrets,
+    deviceKeys: new DeviceKeys(secrets),
     codes: new CodeHasher(deps.masterKey),
     delivery: new Delivery({
       db: deps.db,

@@ -23,11 +23,24 @@ export async function buildApp(
     trustProxy: services.config.trustProxy,
     bodyLimit: 16 * 1024,
     genReqId: () => randomUUID(),
+    // One line per request, written when the response is sent (below), instead of two.
+    disableRequestLogging: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
   // The API speaks JSON only; anything else is refused with ERR_UNSUPPORTED_MEDIA_TYPE.
   app.removeContentTypeParser('text/plain');
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        req: request,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');

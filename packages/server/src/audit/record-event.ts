@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 
 /** What the activity log records. Never a secret, code or response. */
@@ -20,15 +21,33 @@ export interface AuditEvent {
 
 /** Appends an event to the account's activity log, in the caller's transaction. */
 export async function recordEvent(db: Kysely<Database>, event: AuditEvent): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      account_id: event.accountId,
-      type: event.type,
-      ip: event.ip,
-      device_id: event.deviceId ?? null,
-      details: event.details ? JSON.stringify(event.details) : null,
-      created_at: event.at,
-    })
-    .execute();
+  await insertEvent(db, {
+    accountId: event.accountId,
+    type: event.type,
+    ip: event.ip,
+    deviceId: event.deviceId ?? null,
+    details: event.details ? JSON.stringify(event.details) : null,
+    at: event.at,
+  });
 }
+
+const insertEvent = prepareQuery<
+  {
+    accountId: string | null;
+    type: string;
+    ip: string | null;
+    deviceId: string | null;
+    details: string | null;
+    at: number;
+  },
+  never
+>((db, p) =>
+  db.insertInto('audit_events').values({
+    account_id: p.accountId,
+    type: p.type,
+    ip: p.ip,
+    device_id: p.deviceId,
+    details: p.details,
+    created_at: p.at,
+  }),
+);

@@ -7,6 +7,8 @@ import {
 } from '@cipherpad/core';
 import { normalizeEmail } from '../accounts/contact.js';
 import { newId } from '../db/new-id.js';
+import { prepareQuery } from '../db/prepared-query.js';
+import type { ChallengeMode } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -32,6 +34,41 @@ export interface StartedLogin {
     readonly currency?: string;
   };
 }
+
+/**
+ * One statement: the account is looked up inside the insert (null for an
+ * email without an account: a decoy).
+ */
+const insertChallenge = prepareQuery<
+  {
+    id: string;
+    email: string;
+    mode: ChallengeMode;
+    challenge: string;
+    amount: string | null;
+    purse: string | null;
+    currency: string | null;
+    now: number;
+    expiresAt: number;
+  },
+  never
+>((db, p) =>
+  db.insertInto('challenges').values((eb) => ({
+    id: p.id,
+    account_id: eb.selectFrom('accounts').select('id').where('email', '=', p.email),
+    purpose: 'login',
+    mode: p.mode,
+    challenge: p.challenge,
+    amount: p.amount,
+    purse: p.purse,
+    currency: p.currency,
+    status: 'pending',
+    attempts: 0,
+    created_at: p.now,
+    expires_at: p.expiresAt,
+    completed_at: null,
+  })),
+);
 
 /**
  * Starts a challenge/response login for an email. For an email without an
@@ -71,33 +108,21 @@ export async function startLogin(
     };
   }
 
-  const account = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirst();
   const id = newId();
   const challenge = generateChallenge();
   const now = clock.now();
   const expiresAt = now + policy.challengeTtlMs;
-  await db
-    .insertInto('challenges')
-    .values({
-      id,
-      account_id: account?.id ?? null,
-      purpose: 'login',
-      mode,
-      challenge,
-      amount: payment?.amount ?? null,
-      purse: payment?.purse ?? null,
-      currency: payment?.currency ?? null,
-      status: 'pending',
-      attempts: 0,
-      created_at: now,
-      expires_at: expiresAt,
-      completed_at: null,
-    })
-    .execute();
+  await insertChallenge(db, {
+    id,
+    email,
+    mode,
+    challenge,
+    amount: payment?.amount ?? null,
+    purse: payment?.purse ?? null,
+    currency: payment?.currency ?? null,
+    now,
+    expiresAt,
+  });
 
   const qr: QrRequest = payment
     ? {

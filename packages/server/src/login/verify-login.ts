@@ -5,6 +5,8 @@ import { assertNotBlocked, recordFailure, recordSuccess } from '../accounts/lock
 import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { newId } from '../db/new-id.js';
+import { prepareQuery } from '../db/prepared-query.js';
+import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -16,6 +18,89 @@ export interface LoginSession {
   readonly email: string;
   readonly deviceId: string;
 }
+
+/** The challenge, its account's block state and its account's active devices: one row per device. */
+const loadChallenge = prepareQuery<
+  { id: string },
+  {
+    account_id: string | null;
+    mode: ChallengeMode;
+    challenge: string;
+    amount: string | null;
+    purse: string | null;
+    status: ChallengeStatus;
+    expires_at: number;
+    email: string | null;
+    account_status: AccountStatus | null;
+    blocked_until: number | null;
+    block_level: number | null;
+    failed_attempts: number | null;
+    device_id: string | null;
+    ocra_key_enc: string | null;
+  }
+>((db, p) =>
+  db
+    .selectFrom('challenges as c')
+    .leftJoin('accounts as a', 'a.id', 'c.account_id')
+    .leftJoin('devices as d', (join) =>
+      join.onRef('d.account_id', '=', 'c.account_id').on('d.status', '=', 'active'),
+    )
+    .select([
+      'c.account_id',
+      'c.mode',
+      'c.challenge',
+      'c.amount',
+      'c.purse',
+      'c.status',
+      'c.expires_at',
+      'a.email',
+      'a.status as account_status',
+      'a.blocked_until',
+      'a.block_level',
+      'a.failed_attempts',
+      'd.id as device_id',
+      'd.ocra_key_enc',
+    ])
+    .where('c.id', '=', p.id)
+    .where('c.purpose', '=', 'login'),
+);
+
+/** Claims a pending challenge: of concurrent claims exactly one changes a row. */
+const claimChallenge = prepareQuery<{ id: string; now: number }, never>((db, p) =>
+  db
+    .updateTable('challenges')
+    .set({ status: 'used', completed_at: p.now })
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', p.now),
+);
+
+const insertSession = prepareQuery<
+  {
+    id: string;
+    tokenHash: string;
+    accountId: string;
+    deviceId: string;
+    ip: string;
+    now: number;
+    expiresAt: number;
+  },
+  never
+>((db, p) =>
+  db.insertInto('sessions').values({
+    id: p.id,
+    token_hash: p.tokenHash,
+    account_id: p.accountId,
+    device_id: p.deviceId,
+    ip: p.ip,
+    created_at: p.now,
+    expires_at: p.expiresAt,
+  }),
+);
+
+const touchDevice = prepareQuery<{ deviceId: string; now: number }, never>((db, p) =>
+  db.updateTable('devices').set({ last_used_at: p.now }).where('id', '=', p.deviceId),
+);
 
 /**
  * Checks the response to a login challenge and, when it is right, opens a
@@ -39,31 +124,14 @@ export async function verifyLogin(
   response: unknown,
   ip: string,
 ): Promise<LoginSession> {
-  const { db, clock, policy, secrets } = services;
+  const { db, clock, policy, deviceKeys } = services;
   if (typeof response !== 'string' || response.length > 64) {
     throw new ServiceError('ERR_VALIDATION', {}, 'response must be a string of digits.');
   }
   const typed = response.replace(/[\s-]/g, '');
 
-  const row = await db
-    .selectFrom('challenges as c')
-    .leftJoin('accounts as a', 'a.id', 'c.account_id')
-    .select([
-      'c.account_id',
-      'c.mode',
-      'c.challenge',
-      'c.amount',
-      'c.purse',
-      'c.status',
-      'c.expires_at',
-      'a.email',
-      'a.status as account_status',
-      'a.blocked_until',
-      'a.block_level',
-    ])
-    .where('c.id', '=', id)
-    .where('c.purpose', '=', 'login')
-    .executeTakeFirst();
+  const { rows } = await loadChallenge(db, { id });
+  const row = rows[0];
   if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
   const now = clock.now();
   if (row.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
@@ -76,14 +144,6 @@ export async function verifyLogin(
     });
   }
 
-  const devices = row.account_id
-    ? await db
-        .selectFrom('devices')
-        .select(['id', 'ocra_key_enc'])
-        .where('account_id', '=', row.account_id)
-        .where('status', '=', 'active')
-        .execute()
-    : [];
   const request: ResponseRequest =
     row.mode === 'payment'
       ? {
@@ -94,12 +154,14 @@ export async function verifyLogin(
         }
       : { mode: 'authorization', challenge: row.challenge };
   let matchedDevice: string | null = null;
-  for (const device of devices) {
-    const key = secrets.open(device.ocra_key_enc, `device:${device.id}`);
+  for (const device of rows) {
+    if (device.device_id === null || device.ocra_key_enc === null) continue;
+    const key = await deviceKeys.open(device.device_id, device.ocra_key_enc);
     const expected = await computeResponse(key, request);
-    key.fill(0);
     // Every device is checked, match or not, so timing does not tell which matched.
-    if (constantTimeEqual(expected, typed) && matchedDevice === null) matchedDevice = device.id;
+    if (constantTimeEqual(expected, typed) && matchedDevice === null) {
+      matchedDevice = device.device_id;
+    }
   }
 
   if (matchedDevice === null || row.account_id === null || row.email === null) {
@@ -111,32 +173,21 @@ export async function verifyLogin(
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + policy.sessionTtlMs;
   await db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .updateTable('challenges')
-      .set({ status: 'used', completed_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (claimed.numUpdatedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    await trx
-      .insertInto('sessions')
-      .values({
-        id: newId(),
-        token_hash: hashToken(token),
-        account_id: accountId,
-        device_id: deviceId,
-        ip,
-        created_at: now,
-        expires_at: expiresAt,
-      })
-      .execute();
-    await recordSuccess(trx, accountId);
-    await trx
-      .updateTable('devices')
-      .set({ last_used_at: now })
-      .where('id', '=', deviceId)
-      .execute();
+    const claimed = await claimChallenge(trx, { id, now });
+    if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    await insertSession(trx, {
+      id: newId(),
+      tokenHash: hashToken(token),
+      accountId,
+      deviceId,
+      ip,
+      now,
+      expiresAt,
+    });
+    if ((row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0) {
+      await recordSuccess(trx, accountId);
+    }
+    await touchDevice(trx, { deviceId, now });
     await recordEvent(trx, {
       accountId,
       type: 'login.succeeded',
