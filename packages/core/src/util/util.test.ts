@@ -77,3 +77,34 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('é', 'e')).toBe(false);
   });
 });
+
+describe('constantTimeEqual timing shape', () => {
+  /** A byte array that counts how many of its bytes are read. */
+  function counted(bytes: number[]) {
+    const array = new Uint8Array(bytes);
+    const reads = { count: 0 };
+    const proxy = new Proxy(array, {
+      get(target, property) {
+        if (typeof property === 'string' && /^\d+$/.test(property)) reads.count += 1;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return { proxy, reads };
+  }
+
+  it('reads every byte whether the inputs differ first, last or not at all', () => {
+    const expected = [5, 4, 9, 2, 4, 8, 8, 5];
+    for (const given of [
+      [0, 4, 9, 2, 4, 8, 8, 5],
+      [5, 4, 9, 2, 4, 8, 8, 0],
+      [5, 4, 9, 2, 4, 8, 8, 5],
+    ]) {
+      const a = counted(expected);
+      const b = counted(given);
+      constantTimeEqual(a.proxy, b.proxy);
+      expect(a.reads.count).toBe(8);
+      expect(b.reads.count).toBe(8);
+    }
+  });
+});
