@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startWalCheckpointer } from './wal-checkpointer.js';
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+// WAL checkpoints are SQLite's alone; the PostgreSQL run of the server suite has nothing to add.
+describe.skipIf(process.env.CIPHERPAD_TEST_DB === 'postgres')('WAL checkpointer', () => {
+  let dir: string;
+  let file: string;
+  let sqlite: SqliteDatabase.Database;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cipherpad-checkpoint-'));
+    file = join(dir, 'test.db');
+    sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    // As openDatabase does: no checkpoint on the writing connection.
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.exec('create table items (id integer primary key, body text not null)');
+  });
+
+  afterEach(() => {
+    if (sqlite.open) sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (rows: number) => {
+    const insert = sqlite.prepare('insert into items (body) values (?)');
+    sqlite.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run('x'.repeat(1000));
+    })();
+  };
+
+  it('copies committed pages into the database file while the writer never checkpoints', async () => {
+    const errors: Error[] = [];
+    const checkpointer = startWalCheckpointer(file, (error) => errors.push(error), 10);
+    const before = statSync(file).size;
+    // About 2 MB: 500 pages that only a checkpoint moves from the WAL to the file.
+    write(2_000);
+    const grown = await waitFor(() => statSync(file).size > before + 1_000_000, 10_000);
+    await checkpointer.stop();
+    expect(errors).toEqual([]);
+    expect(grown).toBe(true);
+    // Everything written is in the file: a reader without the WAL's help sees it all.
+    sqlite.close();
+    const reader = new SqliteDatabase(file, { readonly: true });
+    expect(reader.prepare('select count(*) as n from items').get()).toEqual({ n: 2_000 });
+    reader.close();
+  });
+
+  it('leaves the file alone without a checkpointer (what the test above relies on)', async () => {
+    const before = statSync(file).size;
+    write(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(statSync(file).size).toBe(before);
+  });
+
+  it('reports a worker that cannot open the database, and stops cleanly after it', async () => {
+    const errors: Error[] = [];
+    const checkpointer = startWalCheckpointer(join(dir, 'missing.db'), (e) => errors.push(e), 10);
+    expect(await waitFor(() => errors.length > 0, 10_000)).toBe(true);
+    expect(errors[0]?.message).toMatch(/^WAL checkpoint failed: /);
+    await checkpointer.stop();
+  });
+});
