@@ -1,7 +1,12 @@
 export { CipherpadError } from './errors.js';
 export { canonicalAmount, MAX_AMOUNT_LENGTH } from './formats/amount.js';
 export { base64UrlDecode, base64UrlEncode } from './formats/base64url.js';
-export { CHALLENGE_DIGITS, generateChallenge, normalizeChallenge } from './formats/challenge.js';
+export {
+  CHALLENGE_DIGITS,
+  generateChallenge,
+  normalizeChallenge,
+  type RandomSource,
+} from './formats/challenge.js';
 export { type PaymentData, paymentQuestion } from './formats/payment-question.js';
 export { formatPurse, type Purse, parsePurse } from './formats/purse.js';
 export type { QrLoginRequest, QrPaymentRequest, QrRequest } from './formats/qr-request.js';
@@ -20,6 +25,7 @@ export {
   importSigningPublicKey,
 } from './keys/signing-keys.js';
 export { generateOcra, type OcraInputs } from './ocra/generate-ocra.js';
+export { type HmacKey, isHmacKey } from './ocra/hmac-key.js';
 export { type OcraHash, type OcraSuite, parseOcraSuite } from './ocra/ocra-suite.js';
 export { verifyOcra } from './ocra/verify-ocra.js';
 export { computeResponse, type ResponseRequest } from './respond/compute-response.js';

@@ -50,7 +50,12 @@ export async function startService(
   } = {},
 ): Promise<Service> {
   const location: DatabaseLocation = overrides.database ?? config.database;
-  const handle = openDatabase(location);
+  const stdout = overrides.logger === undefined ? bufferedStdout() : null;
+  const log =
+    overrides.logger === false
+      ? pino({ level: 'silent' })
+      : pino(loggerOptions(config.logLevel), overrides.logger ?? stdout?.stream);
+  const handle = openDatabase(location, (message, err) => log.warn({ err }, message));
   try {
     await migrate(handle.db, handle.dialect);
   } catch (error) {
@@ -58,12 +63,6 @@ export async function startService(
     throw error;
   }
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const log =
-    overrides.logger === false
-      ? pino({ level: 'silent' })
-      : overrides.logger
-        ? pino(loggerOptions(config.logLevel), overrides.logger)
-        : pino(loggerOptions(config.logLevel));
   const services = createServices({
     config,
     db: handle.db,
@@ -83,6 +82,30 @@ export async function startService(
       await app.close();
       await services.delivery.stop();
       await handle.close();
+      stdout?.close();
+    },
+  };
+}
+
+/**
+ * Standard output for the log, written in blocks of up to 4 KiB instead of a
+ * write call per line (under load, one line per request made the write
+ * calls a tenth of the server's time). A timer flushes what waits at least
+ * every 250 ms, and the process's exit flushes the rest, so a line is late
+ * by at most that and lost only if the process is killed outright.
+ */
+function bufferedStdout(): { stream: DestinationStream; close(): void } {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => stream.flush(), 250);
+  timer.unref();
+  const flushOnExit = () => stream.flushSync();
+  process.once('exit', flushOnExit);
+  return {
+    stream,
+    close() {
+      clearInterval(timer);
+      process.off('exit', flushOnExit);
+      stream.flushSync();
     },
   };
 }

@@ -68,6 +68,23 @@ describe('challenge', () => {
     expect(seen.size).toBeGreaterThanOrEqual(997);
   });
 
+  it('draws again when a word would bias the digits, from the source it is given', () => {
+    // 0xffffffff is above the largest multiple of 10^8 below 2^32 and must be
+    // refused; 0x00bc614e is 12,345,678.
+    const words = [
+      [0xff, 0xff, 0xff, 0xff],
+      [0x00, 0xbc, 0x61, 0x4e],
+    ];
+    let draws = 0;
+    const challenge = generateChallenge((bytes) => {
+      bytes.set(words[draws] ?? [0, 0, 0, 0]);
+      draws += 1;
+    });
+    expect(challenge).toBe('12345678');
+    expect(draws).toBe(2);
+    expect(generateChallenge((bytes) => bytes.set([0, 0, 0, 7]))).toBe('00000007');
+  });
+
   it('generates digits uniformly, leading zeros included', () => {
     const samples = 20_000;
     const first = new Array<number>(10).fill(0);

@@ -21,19 +21,35 @@ const SEPARATORS = /[\s\-\u2010-\u2015\u2212]/gu;
 const CHALLENGE = /^[0-9]{8}$/;
 
 /**
- * Makes a new challenge: {@link CHALLENGE_DIGITS} uniformly random decimal digits from
- * `crypto.getRandomValues`. Leading zeros are part of the challenge.
+ * Fills its argument with cryptographically strong random bytes, as
+ * `crypto.getRandomValues` does.
+ */
+export type RandomSource = (bytes: Uint8Array<ArrayBuffer>) => void;
+
+const webCryptoRandom: RandomSource = (bytes) => {
+  globalThis.crypto.getRandomValues(bytes);
+};
+
+/**
+ * Makes a new challenge: {@link CHALLENGE_DIGITS} uniformly random decimal
+ * digits. Leading zeros are part of the challenge. 32-bit words at or above
+ * the largest multiple of 10^8 are drawn again, so every value is equally
+ * likely.
+ *
+ * @param random - Where the random bytes come from: `crypto.getRandomValues`
+ *   unless a platform has a cheaper source of the same strength (the server
+ *   draws from a pool filled by the operating system).
  *
  * @example
  * ```ts
  * const challenge = generateChallenge(); // e.g. '04719388'
  * ```
  */
-export function generateChallenge(): string {
-  const word = new Uint32Array(1);
+export function generateChallenge(random: RandomSource = webCryptoRandom): string {
+  const bytes = new Uint8Array(4);
   for (;;) {
-    globalThis.crypto.getRandomValues(word);
-    const value = word[0]!;
+    random(bytes);
+    const value = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
     if (value < UNBIASED_LIMIT) {
       return String(value % CHALLENGE_RANGE).padStart(CHALLENGE_DIGITS, '0');
     }

@@ -1,5 +1,6 @@
 import { CipherpadError } from '../errors.js';
 import { bytesToHex } from '../util/hex.js';
+import { type HmacKey, isHmacKey } from './hmac-key.js';
 import { buildOcraDataInput } from './ocra-data-input.js';
 import { type OcraSuite, parseOcraSuite } from './ocra-suite.js';
 
@@ -43,8 +44,8 @@ export interface OcraInputs {
  * would print "0" there, which cannot be what §5.2 means (docs/ocra.md).
  *
  * @param suite - An OCRASuite string, or a suite from {@link parseOcraSuite}.
- * @param key - The shared secret as raw bytes, or a Web Crypto HMAC key for
- *   the suite's hash with the `sign` usage.
+ * @param key - The shared secret as raw bytes, a Web Crypto HMAC key for
+ *   the suite's hash with the `sign` usage, or an {@link HmacKey} for it.
  * @param inputs - The DataInput values the suite names.
  * @returns The response: `digits` decimal digits, or hex for t = 0.
  * @throws {@link CipherpadError} `ERR_OCRA_SUITE_INVALID` for a bad suite,
@@ -60,7 +61,7 @@ export interface OcraInputs {
  */
 export async function generateOcra(
   suite: string | OcraSuite,
-  key: Uint8Array | CryptoKey,
+  key: Uint8Array | CryptoKey | HmacKey,
   inputs: OcraInputs,
 ): Promise<string> {
   const parsed = resolveSuite(suite);
@@ -68,7 +69,9 @@ export async function generateOcra(
   const hmacKey = await importKey(parsed, key);
   let mac: Uint8Array;
   try {
-    mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, data));
+    mac = isHmacKey(hmacKey)
+      ? await hmacKey.sign(data)
+      : new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, data));
   } catch (cause) {
     throw new CipherpadError('ERR_OCRA_INPUT_INVALID', 'key: HMAC with this key failed', {
       cause,
@@ -129,7 +132,19 @@ function sameSuite(a: OcraSuite, b: OcraSuite): boolean {
   );
 }
 
-async function importKey(suite: OcraSuite, key: Uint8Array | CryptoKey): Promise<CryptoKey> {
+async function importKey(
+  suite: OcraSuite,
+  key: Uint8Array | CryptoKey | HmacKey,
+): Promise<CryptoKey | HmacKey> {
+  if (isHmacKey(key)) {
+    if (key.hash !== suite.hash) {
+      throw new CipherpadError(
+        'ERR_OCRA_INPUT_INVALID',
+        `key: the HmacKey must be for ${suite.hash}, as the suite ${suite.raw} says`,
+      );
+    }
+    return key;
+  }
   if (key instanceof Uint8Array) {
     if (key.length === 0) {
       throw new CipherpadError('ERR_OCRA_INPUT_INVALID', 'key: must not be empty');
@@ -146,7 +161,7 @@ async function importKey(suite: OcraSuite, key: Uint8Array | CryptoKey): Promise
   if (typeof key !== 'object' || key === null || !('algorithm' in key)) {
     throw new CipherpadError(
       'ERR_OCRA_INPUT_INVALID',
-      'key: expected a Uint8Array or a Web Crypto CryptoKey',
+      'key: expected a Uint8Array, a Web Crypto CryptoKey or an HmacKey',
     );
   }
   const algorithm = key.algorithm as Partial<HmacKeyAlgorithm>;

@@ -3,6 +3,7 @@ import rawVectors from '../../test/vectors/ocra-rfc6287.json' with { type: 'json
 import { CipherpadError } from '../errors.js';
 import { bytesToHex, hexToBytes } from '../util/hex.js';
 import { generateOcra, type OcraInputs } from './generate-ocra.js';
+import type { HmacKey } from './hmac-key.js';
 import { type OcraHash, type OcraSuite, parseOcraSuite } from './ocra-suite.js';
 import { verifyOcra } from './verify-ocra.js';
 
@@ -96,6 +97,21 @@ describe('OCRA RFC 6287 appendix C', () => {
     const suite = parseOcraSuite(vector.suite);
     const key = await hmacKey(hexToBytes(vector.key), suite.hash);
     expect(await generateOcra(suite, key, inputsOf(vector))).toBe(vector.response);
+  });
+
+  it.each(vectors)('$source Q=$question with an HmacKey gives $response', async (vector) => {
+    const suite = parseOcraSuite(vector.suite);
+    const cryptoKey = await hmacKey(hexToBytes(vector.key), suite.hash);
+    const signed: Uint8Array[] = [];
+    const key: HmacKey = {
+      hash: suite.hash,
+      sign: async (data) => {
+        signed.push(data);
+        return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, new Uint8Array(data)));
+      },
+    };
+    expect(await generateOcra(suite, key, inputsOf(vector))).toBe(vector.response);
+    expect(signed).toHaveLength(1);
   });
 
   it.each(vectors)(
@@ -562,7 +578,12 @@ describe('OCRA inputs', () => {
     );
     await expectInputError(
       generateOcra(QN08, 'secret' as unknown as Uint8Array, { question: '1234' }),
-      /key: expected a Uint8Array or a Web Crypto CryptoKey/,
+      /key: expected a Uint8Array, a Web Crypto CryptoKey or an HmacKey/,
+    );
+    const sha256Signer: HmacKey = { hash: 'SHA-256', sign: () => new Uint8Array(32) };
+    await expectInputError(
+      generateOcra(QN08, sha256Signer, { question: '1234' }),
+      /HmacKey must be for SHA-1/,
     );
     await expectInputError(
       generateOcra(QN08, await hmacKey(KEY20, 'SHA-256'), { question: '1234' }),

@@ -1,6 +1,7 @@
 import { CipherpadError } from '../errors.js';
 import { constantTimeEqual } from '../util/constant-time.js';
 import { generateOcra, type OcraInputs } from './generate-ocra.js';
+import type { HmacKey } from './hmac-key.js';
 import { type OcraSuite, parseOcraSuite } from './ocra-suite.js';
 
 /**
@@ -14,7 +15,7 @@ import { type OcraSuite, parseOcraSuite } from './ocra-suite.js';
  * candidate value.
  *
  * @param suite - An OCRASuite string, or a suite from {@link parseOcraSuite}.
- * @param key - The shared secret as raw bytes, or a Web Crypto HMAC key.
+ * @param key - The shared secret as raw bytes, a Web Crypto HMAC key, or an {@link HmacKey}.
  * @param inputs - The DataInput values the suite names.
  * @param response - The response to check.
  * @returns Whether the response is the one expected.
@@ -27,7 +28,7 @@ import { type OcraSuite, parseOcraSuite } from './ocra-suite.js';
  */
 export async function verifyOcra(
   suite: string | OcraSuite,
-  key: Uint8Array | CryptoKey,
+  key: Uint8Array | CryptoKey | HmacKey,
   inputs: OcraInputs,
   response: string,
 ): Promise<boolean> {

@@ -2,6 +2,7 @@ import { normalizeChallenge } from '../formats/challenge.js';
 import { type PaymentData, paymentQuestion } from '../formats/payment-question.js';
 import { AUTHORIZATION_SUITE, PAYMENT_SUITE } from '../formats/suites.js';
 import { generateOcra } from '../ocra/generate-ocra.js';
+import type { HmacKey } from '../ocra/hmac-key.js';
 
 /**
  * What a response answers: a plain challenge (Authorization mode), or a
@@ -24,7 +25,7 @@ export type ResponseRequest =
  * ```
  */
 export async function computeResponse(
-  key: Uint8Array | CryptoKey,
+  key: Uint8Array | CryptoKey | HmacKey,
   request: ResponseRequest,
 ): Promise<string> {
   if (request.mode === 'payment') {

@@ -133,7 +133,6 @@ export async function activateDevice(
         signing_public_key: request.signingKey as string,
         status: 'active',
         created_at: now,
-        last_used_at: null,
       })
       .execute();
     await recordEvent(trx, {

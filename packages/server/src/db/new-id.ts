@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { randomString } from '../crypto/random-pool.js';
 
 /**
- * A new random identifier: 16 bytes (128 bits) as 32 lower-case hex
- * characters. Hex rather than base64url so an id never starts with `-`, which
- * command lines would read as a flag.
+ * A new identifier: 32 lower-case hex characters, the first 12 the time in
+ * milliseconds since the Unix epoch and the other 20 random (80 bits).
+ *
+ * Time first so that rows made together sit together in every index on their
+ * id: an insert lands on the last page of the index instead of a random one,
+ * and a commit writes a few pages instead of one per row. 80 random bits keep
+ * an id unguessable, as a login's id must be (its holder may answer the
+ * challenge). Hex rather than base64url so an id never starts with `-`,
+ * which command lines would read as a flag.
  */
-export function newId(): string {
-  return randomBytes(16).toString('hex');
+export function newId(now = Date.now()): string {
+  return now.toString(16).padStart(12, '0') + randomString(10, 'hex');
 }

@@ -73,7 +73,6 @@ export interface DeviceTable {
   signing_public_key: string;
   status: DeviceStatus;
   created_at: number;
-  last_used_at: number | null;
 }
 
 export type ChallengeMode = 'authorization' | 'payment';

@@ -1,42 +1,44 @@
-import { webcrypto } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import type { HmacKey } from '@cipherpad/core';
 import type { SecretBox } from '../crypto/secret-box.js';
-
-type CryptoKey = webcrypto.CryptoKey;
 
 const MAX_ENTRIES = 10_000;
 
 /**
- * Opens device OCRA keys for verification and keeps them, as non-extractable
- * Web Crypto keys, keyed by device and ciphertext: a verify then costs one
- * HMAC instead of a decryption, an import and an HMAC. A changed ciphertext
- * (a new key) misses the cache; the raw bytes are zeroed once imported.
+ * Opens device OCRA keys for verification and keeps them, as Node key
+ * objects, keyed by device and ciphertext: a verify then costs one HMAC
+ * instead of a decryption and an HMAC. A changed ciphertext (a new key)
+ * misses the cache; the raw bytes are zeroed once copied into the key object.
+ *
+ * The keys are given to the core as {@link HmacKey}s over `node:crypto`,
+ * which answers synchronously; Web Crypto's `sign` would hop to a worker
+ * thread and back for each of a few dozen bytes.
  */
 export class DeviceKeys {
   readonly #secrets: SecretBox;
-  readonly #keys = new Map<string, { sealed: string; key: CryptoKey }>();
+  readonly #keys = new Map<string, { sealed: string; key: HmacKey }>();
 
   constructor(secrets: SecretBox) {
     this.#secrets = secrets;
   }
 
-  async open(deviceId: string, sealed: string): Promise<CryptoKey> {
+  open(deviceId: string, sealed: string): HmacKey {
     const cached = this.#keys.get(deviceId);
     if (cached && cached.sealed === sealed) return cached.key;
     const raw = this.#secrets.open(sealed, `device:${deviceId}`);
+    let secret: KeyObject;
     try {
-      const key = await webcrypto.subtle.importKey(
-        'raw',
-        raw,
-        { name: 'HMAC', hash: 'SHA-256' },
-        false,
-        ['sign'],
-      );
-      if (this.#keys.size >= MAX_ENTRIES) this.#keys.clear();
-      this.#keys.set(deviceId, { sealed, key });
-      return key;
+      secret = createSecretKey(raw);
     } finally {
       raw.fill(0);
     }
+    const key: HmacKey = {
+      hash: 'SHA-256',
+      sign: (data) => createHmac('sha256', secret).update(data).digest(),
+    };
+    if (this.#keys.size >= MAX_ENTRIES) this.#keys.clear();
+    this.#keys.set(deviceId, { sealed, key });
+    return key;
   }
 
   /** Forgets a device's key (on deactivation). */

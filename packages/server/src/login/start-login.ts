@@ -6,6 +6,7 @@ import {
   type QrRequest,
 } from '@cipherpad/core';
 import { normalizeEmail } from '../accounts/contact.js';
+import { fillRandom } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode } from '../db/schema.js';
@@ -109,7 +110,7 @@ export async function startLogin(
   }
 
   const id = newId();
-  const challenge = generateChallenge();
+  const challenge = generateChallenge(fillRandom);
   const now = clock.now();
   const expiresAt = now + policy.challengeTtlMs;
   await insertChallenge(db, {

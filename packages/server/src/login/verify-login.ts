@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
 import { sql } from 'kysely';
 import { assertNotBlocked, recordFailure, recordSuccess } from '../accounts/lockout.js';
 import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
+import { randomString } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
@@ -98,10 +98,6 @@ const insertSession = prepareQuery<
   }),
 );
 
-const touchDevice = prepareQuery<{ deviceId: string; now: number }, never>((db, p) =>
-  db.updateTable('devices').set({ last_used_at: p.now }).where('id', '=', p.deviceId),
-);
-
 /**
  * Checks the response to a login challenge and, when it is right, opens a
  * session. The rules of PRODUCT.md, in order:
@@ -156,7 +152,7 @@ export async function verifyLogin(
   let matchedDevice: string | null = null;
   for (const device of rows) {
     if (device.device_id === null || device.ocra_key_enc === null) continue;
-    const key = await deviceKeys.open(device.device_id, device.ocra_key_enc);
+    const key = deviceKeys.open(device.device_id, device.ocra_key_enc);
     const expected = await computeResponse(key, request);
     // Every device is checked, match or not, so timing does not tell which matched.
     if (constantTimeEqual(expected, typed) && matchedDevice === null) {
@@ -170,7 +166,7 @@ export async function verifyLogin(
   const accountId = row.account_id as string;
   const deviceId = matchedDevice as string;
 
-  const token = randomBytes(32).toString('base64url');
+  const token = randomString(32, 'base64url');
   const expiresAt = now + policy.sessionTtlMs;
   await db.transaction().execute(async (trx) => {
     const claimed = await claimChallenge(trx, { id, now });
@@ -187,7 +183,6 @@ export async function verifyLogin(
     if ((row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0) {
       await recordSuccess(trx, accountId);
     }
-    await touchDevice(trx, { deviceId, now });
     await recordEvent(trx, {
       accountId,
       type: 'login.succeeded',

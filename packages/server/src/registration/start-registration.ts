@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { normalizeEmail, normalizePhone } from '../accounts/contact.js';
 import { hashToken, randomDigits } from '../crypto/code-hasher.js';
+import { randomString } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -56,7 +56,7 @@ export async function startRegistration(
   const now = clock.now();
   const emailCode = randomDigits(6);
   const phoneCode = randomDigits(6);
-  const emailToken = randomBytes(32).toString('base64url');
+  const emailToken = randomString(32, 'base64url');
   const emailExpiresAt = now + policy.emailCodeTtlMs;
   const phoneExpiresAt = now + policy.phoneCodeTtlMs;
   const link = `${config.publicUrl}/v1/registrations/verify-email?token=${emailToken}`;

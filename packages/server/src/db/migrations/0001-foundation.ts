@@ -61,7 +61,6 @@ export const foundation: Migration = {
       .addColumn('signing_public_key', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('last_used_at', 'bigint')
       .execute();
     await db.schema.createIndex('devices_account').on('devices').column('account_id').execute();
 
