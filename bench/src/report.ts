@@ -85,8 +85,8 @@ export function formatReport(summary: BenchSummary): string {
   out(
     '          Pool, no pipelining), each looping on a closed cycle (next cycle after the last).',
   );
-  out('          Login cycle = POST /v1/logins, OCRA response to the challenge (Web Crypto');
-  out('          HMAC-SHA-256), POST /v1/logins/:id/verify; latency from the start of the first');
+  out('          Login cycle = POST /v1/logins, OCRA response to the challenge (HMAC-SHA-256');
+  out('          by node:crypto), POST /v1/logins/:id/verify; latency from the start of the first');
   out('          request to the end of the second answer.');
   out(
     `Method    per target, ${settings.runs} runs of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured; cycles/s, p50 and`,

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { generateMasterKey } from './crypto/master-key.js';
 import { startService } from './start-service.js';
+import { describeStartupError } from './startup-error.js';
 
 /** Runs the service until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
@@ -19,7 +20,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const service = await startService(config);
+  let service: Awaited<ReturnType<typeof startService>>;
+  try {
+    service = await startService(config);
+    await service.app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const reason = describeStartupError(error, config);
+    if (reason === null) throw error;
+    process.stderr.write(`cipherpad-server: cannot start: ${reason}\n`);
+    process.exit(1);
+  }
   const { app } = service;
   if (
     config.env === 'production' &&
@@ -39,7 +49,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  await app.listen({ host: config.host, port: config.port });
   app.log.info(
     {
       publicUrl: config.publicUrl,

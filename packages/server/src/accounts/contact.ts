@@ -25,8 +25,8 @@ export function normalizeEmail(input: unknown): string {
 
 /**
  * Validates a phone number and gives it in E.164 form (`+` and 8 to 15
- * digits). Spaces, dots, dashes and brackets a person types are dropped;
- * the country code is required.
+ * digits). Spaces, dots, dashes and brackets a person types are dropped,
+ * and so is a trunk prefix written as `(0)`; the country code is required.
  *
  * @throws ServiceError `ERR_PHONE_REQUIRED` or `ERR_PHONE_INVALID`.
  */
@@ -35,7 +35,12 @@ export function normalizePhone(input: unknown): string {
     throw new ServiceError('ERR_PHONE_REQUIRED');
   }
   if (typeof input !== 'string') throw new ServiceError('ERR_PHONE_INVALID');
-  const compact = input.trim().replace(/[\s.()-]/g, '');
+  // "+44 (0) 20 …": the bracketed 0 is the trunk prefix dialled at home, not
+  // part of the international number (ITU-T E.123 §7.2), so it goes first.
+  const compact = input
+    .trim()
+    .replace(/\(\s*0\s*\)/g, '')
+    .replace(/[\s.()-]/g, '');
   const phone = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
   if (!/^\+[1-9]\d{7,14}$/.test(phone)) throw new ServiceError('ERR_PHONE_INVALID');
   return phone;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 export function loadMasterKey(configured: string | null, dataDir: string): Uint8Array {
   if (configured !== null) return new Uint8Array(Buffer.from(configured, 'base64url'));
   const file = join(dataDir, 'master.key');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx': never overwrite a key another process made first.
     writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });

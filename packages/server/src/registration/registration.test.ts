@@ -122,6 +122,10 @@ describe('registration (PRODUCT.md flow 1)', () => {
     const phoneTaken = await start('other@example.com', '+44 (20) 7946-0001');
     expect(phoneTaken.statusCode).toBe(409);
     expect(phoneTaken.json().error).toBe('ERR_PHONE_TAKEN');
+    // The same number with its trunk prefix written in, as UK numbers often are.
+    const trunk = await start('trunk@example.com', '+44 (0) 20 7946 0001');
+    expect(trunk.statusCode).toBe(409);
+    expect(trunk.json().error).toBe('ERR_PHONE_TAKEN');
   });
 
   it('makes one account when two registrations race for the same email', async () => {
