@@ -4,10 +4,19 @@ import { UsageError } from './usage-error.js';
 /** The `options` of `node:util` parseArgs. */
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--no-input`, which every command takes: never prompt, behave as without a terminal
+ * (see `applyNoInput`).
+ */
+export const NO_INPUT_OPTION = {
+  'no-input': { type: 'boolean' },
+} as const satisfies OptionsConfig;
+
 /** The flags every command that uses the state file or the server takes. */
 export const COMMON_OPTIONS = {
   server: { type: 'string' },
   state: { type: 'string' },
+  ...NO_INPUT_OPTION,
 } as const satisfies OptionsConfig;
 
 /** What {@link parseCommandArgs} gives: typed flag values and the other arguments. */
@@ -102,6 +111,12 @@ export const SERVER_FLAG: FlagHelp = [
 export const STATE_FLAG: FlagHelp = [
   '--state FILE',
   'the state file (else CIPHERPAD_STATE, else ~/.cipherpad/state.json)',
+];
+
+/** `--no-input`, the same in every command's usage. */
+export const NO_INPUT_FLAG: FlagHelp = [
+  '--no-input',
+  'never ask for missing inputs, even in a terminal: behave as without one',
 ];
 
 /** Lays out flags in two columns for a usage text. */

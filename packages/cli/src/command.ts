@@ -4,7 +4,10 @@ import type { Prompter } from './prompter.js';
 /** What a command runs with besides its arguments. */
 export interface CommandContext {
   readonly io: CliIo;
-  /** Asks a person for missing inputs; use it only when `io.isTTY` (see `inputOrAsk`). */
+  /**
+   * Asks a person for missing inputs; use it only when `io.isTTY` (see `inputOrAsk`), in the
+   * context given by `applyNoInput` so that `--no-input` is obeyed.
+   */
   readonly prompter: Prompter;
 }
 

@@ -117,7 +117,7 @@ describe('the built cipherpad binary', () => {
     expect(result).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'cipherpad: respond: missing --pin\nTry cipherpad help respond\n',
+      stderr: 'cipherpad: respond: missing --pin (see cipherpad help respond)\n',
     });
   });
 });

@@ -35,7 +35,30 @@ describe('cipherpad without a terminal: a missing input is a usage error naming 
     expect(result).toEqual({
       status: 2,
       stdout: '',
-      stderr: `cipherpad: ${message}\nTry cipherpad help ${command}\n`,
+      stderr: `cipherpad: ${message} (see cipherpad help ${command})\n`,
+    });
+  });
+});
+
+describe('cipherpad --no-input in a terminal: never asks, as without a terminal', () => {
+  it.each([
+    [['register', '--email', 'alice@example.com'], 'register: missing --phone'],
+    [
+      ['activate', '--email', 'alice@example.com', '--code', '12345678'],
+      'activate: missing --pin PIN or --no-pin',
+    ],
+    [['respond'], 'respond: missing CHALLENGE'],
+    [['scan'], 'scan: missing FILE.png'],
+    [['login', '--id', 'abc'], 'login: missing --response'],
+    [['outbox', '--code'], 'outbox: missing --to'],
+    [['ocra', '--suite', 'OCRA-1:HOTP-SHA1-6:QN08'], 'ocra: missing --key'],
+  ])('cipherpad %j --no-input', async (argv, message) => {
+    const command = argv[0];
+    const result = await cli([...argv, '--no-input'], { isTTY: true });
+    expect(result).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `cipherpad: ${message} (see cipherpad help ${command})\n`,
     });
   });
 });
@@ -96,7 +119,7 @@ describe('cipherpad usage errors', () => {
     expect(result).toEqual({
       status: 2,
       stdout: '',
-      stderr: `cipherpad: ${message}\nTry cipherpad help ${command}\n`,
+      stderr: `cipherpad: ${message} (see cipherpad help ${command})\n`,
     });
   });
 
@@ -104,7 +127,7 @@ describe('cipherpad usage errors', () => {
     expect(await cli(['ocra', '--key', '00'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'cipherpad: ocra: missing required option --suite\nTry cipherpad help ocra\n',
+      stderr: 'cipherpad: ocra: missing --suite (see cipherpad help ocra)\n',
     });
   });
 
@@ -112,7 +135,7 @@ describe('cipherpad usage errors', () => {
     expect(await cli(['frobnicate'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'cipherpad: unknown command "frobnicate"\nTry cipherpad help\n',
+      stderr: 'cipherpad: unknown command "frobnicate" (see cipherpad help)\n',
     });
   });
 
@@ -152,11 +175,21 @@ describe('cipherpad help and --version', () => {
     },
   );
 
+  it.each(['register', 'activate', 'respond', 'scan', 'status', 'login', 'outbox', 'ocra'])(
+    'lists --no-input in the usage of %s',
+    async (command) => {
+      const help = await cli(['help', command]);
+      expect(help.stdout).toMatch(
+        /^ {2}--no-input +never ask for missing inputs, even in a terminal/m,
+      );
+    },
+  );
+
   it('refuses help for an unknown command', async () => {
     const result = await cli(['help', 'frobnicate']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      'cipherpad: help: unknown command "frobnicate"\nTry cipherpad help\n',
+      'cipherpad: help: unknown command "frobnicate" (see cipherpad help)\n',
     );
   });
 

@@ -3,7 +3,7 @@ import { CipherpadError } from '@cipherpad/core';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import type { Command } from './command.js';
-import { formatFlags, SERVER_FLAG, STATE_FLAG } from './command-args.js';
+import { formatFlags, NO_INPUT_FLAG, SERVER_FLAG, STATE_FLAG } from './command-args.js';
 import { activateCommand } from './commands/activate.js';
 import { loginCommand } from './commands/login.js';
 import { ocraCommand } from './commands/ocra.js';
@@ -15,21 +15,6 @@ import { statusCommand } from './commands/status.js';
 import { Prompter } from './prompter.js';
 import { UsageError } from './usage-error.js';
 
-const ocra: Command = {
-  name: 'ocra',
-  summary: 'Compute an OCRA response (RFC 6287) from a suite, a key and a question',
-  usage: `Usage:
-  cipherpad ocra --suite SUITE --key HEX [--counter N] --question Q [--question Q2]
-                 [--pin PIN | --password-hash HEX] [--session HEX] [--time-step N]
-
-Prints the OCRA response (RFC 6287) of any suite, as a test tool. --question is given twice
-for the mutual modes (RFC 6287 §7.2); for a suite with a timestamp and no --time-step, the
-time step is taken from the clock.`,
-  async run(argv, { io }) {
-    io.stdout.write(`${await ocraCommand(argv)}\n`);
-  },
-};
-
 /** Every command, in the order `cipherpad help` lists them. */
 const COMMANDS: readonly Command[] = [
   registerCommand,
@@ -39,7 +24,7 @@ const COMMANDS: readonly Command[] = [
   statusCommand,
   loginCommand,
   outboxCommand,
-  ocra,
+  ocraCommand,
 ];
 
 const USAGE = `Usage: cipherpad <command> [flags]
@@ -51,8 +36,12 @@ Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(10)}${command.summary}`).join('\n')}
   help      Show how to use a command: cipherpad help <command>
 
-Every command but ocra takes:
-${formatFlags([SERVER_FLAG, STATE_FLAG, ['--help', 'show how to use the command']])}
+Common flags (ocra takes only --no-input and --help):
+${formatFlags([SERVER_FLAG, STATE_FLAG, NO_INPUT_FLAG, ['--help', 'show how to use the command']])}
+
+In a terminal, a command asks for the inputs it was not given. Without a terminal, or with
+--no-input, it never asks: a missing input is a usage error that names its flag (register
+keeps the registration waiting for its codes instead).
 
 cipherpad --version prints the version. CIPHERPAD_DEBUG=1 shows the stack of an error.
 Exit status: 0 done, 1 refused or failed, 2 wrong usage.`;
@@ -60,7 +49,8 @@ Exit status: 0 done, 1 refused or failed, 2 wrong usage.`;
 /**
  * Runs `cipherpad` with its arguments (without `node` and the script) and returns the exit
  * status: 0 on success, 2 for a usage mistake, 1 for a refusal or any other failure. Errors
- * are reported on one line on `io.stderr`, with the stack only when `CIPHERPAD_DEBUG=1`.
+ * are reported on one line on `io.stderr` (a usage mistake with the `cipherpad help` to read),
+ * with the stack only when `CIPHERPAD_DEBUG=1`.
  *
  * @example
  * ```ts
@@ -112,9 +102,9 @@ function report(error: unknown, io: CliIo, command: Command | undefined): number
     io.stderr.write(`${describeForDebug(error)}\n`);
   }
   if (error instanceof UsageError) {
-    io.stderr.write(
-      `cipherpad: ${oneLine(error.message)}\nTry cipherpad help${command ? ` ${command.name}` : ''}\n`,
-    );
+    // One line, the hint included, as for every other failure.
+    const help = `cipherpad help${command ? ` ${command.name}` : ''}`;
+    io.stderr.write(`cipherpad: ${oneLine(error.message)} (see ${help})\n`);
     return 2;
   }
   if (error instanceof CliError || error instanceof CipherpadError) {

@@ -20,17 +20,21 @@ const BOB = 'bob@example.com';
 const BOB_PHONE = '+447700900456';
 const CAROL = 'carol@example.com';
 const CAROL_PHONE = '+447700900789';
+const DAVE = 'dave@example.com';
+const DAVE_PHONE = '+447700900321';
 
 let server: TestServer;
 let dir: string;
 let bobState: string;
 let carolState: string;
+let daveState: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   dir = tempDir();
   bobState = join(dir, 'bob.json');
   carolState = join(dir, 'carol.json');
+  daveState = join(dir, 'dave.json');
 });
 
 afterAll(async () => {
@@ -142,7 +146,7 @@ describe('cipherpad register and activate in a terminal, with a PIN', () => {
     expect(result).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'cipherpad: respond: missing --pin\nTry cipherpad help respond\n',
+      stderr: 'cipherpad: respond: missing --pin (see cipherpad help respond)\n',
     });
   });
 });
@@ -203,5 +207,41 @@ describe('cipherpad activate in a terminal', () => {
     expect(
       (await cli(['respond', '12345678', '--pin', '1234', '--state', carolState])).status,
     ).toBe(0);
+  });
+});
+
+describe('cipherpad register --no-input in a terminal, as pasted from the README', () => {
+  it('does not ask for the codes and keeps the registration pending', async () => {
+    // Nothing is typed: stdin ends at once, so a prompt would end the run as cancelled.
+    const result = await cli(
+      [
+        'register',
+        '--email',
+        DAVE,
+        '--phone',
+        DAVE_PHONE,
+        '--no-input',
+        '--server',
+        server.url,
+        '--state',
+        daveState,
+      ],
+      { isTTY: true },
+    );
+    const { pending } = readJson(daveState) as { pending: { registrationId: string } };
+    expect(pending).toEqual({
+      server: server.url,
+      registrationId: expect.any(String),
+      email: DAVE,
+      phone: DAVE_PHONE,
+    });
+    const id = pending.registrationId;
+    expect(result).toEqual({
+      status: 0,
+      stdout:
+        `Registration ${id} for ${DAVE} waits for its codes. When they arrive, run:\n` +
+        '  cipherpad register --email-code CODE --sms-code CODE\n',
+      stderr: `Started registration ${id}: codes were sent by email to ${DAVE} and by SMS to ${DAVE_PHONE}.\n`,
+    });
   });
 });

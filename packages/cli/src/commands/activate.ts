@@ -9,11 +9,13 @@ import {
   exportSigningPublicKey,
 } from '@cipherpad/core';
 import { ApiClient } from '../api-client.js';
+import { applyNoInput } from '../apply-no-input.js';
 import { CliError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import {
   COMMON_OPTIONS,
   formatFlags,
+  NO_INPUT_FLAG,
   parseCommandArgs,
   SERVER_FLAG,
   STATE_FLAG,
@@ -64,7 +66,8 @@ export const activateCommand: Command = {
 
 Makes this computer's keys, activates them with the 8-digit activation code sent by SMS,
 and keeps the device's keys in the state file: encrypted under a PIN (scrypt, AES-256-GCM),
-or in clear with --no-pin. Without a terminal, one of --pin and --no-pin is required.
+or in clear with --no-pin. Without a terminal (or with --no-input), one of --pin and
+--no-pin is required.
 
 ${formatFlags([
   ['--email EMAIL', 'the account (else the one registered with cipherpad register)'],
@@ -75,11 +78,13 @@ ${formatFlags([
   ['--force', 'replace a device already activated in the state file'],
   SERVER_FLAG,
   STATE_FLAG,
+  NO_INPUT_FLAG,
 ])}`,
 
-  async run(argv, context) {
-    const { io, prompter } = context;
+  async run(argv, given) {
     const { values } = parseCommandArgs('activate', argv, OPTIONS);
+    const context = applyNoInput(given, values['no-input']);
+    const { io, prompter } = context;
     if (values.pin !== undefined && values['no-pin']) {
       throw new UsageError('activate: give --pin or --no-pin, not both');
     }

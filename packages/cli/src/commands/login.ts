@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { ApiClient } from '../api-client.js';
+import { applyNoInput } from '../apply-no-input.js';
 import { CliError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import {
   COMMON_OPTIONS,
   formatFlags,
+  NO_INPUT_FLAG,
   parseCommandArgs,
   SERVER_FLAG,
   STATE_FLAG,
@@ -74,11 +76,13 @@ ${formatFlags([
   ['--response RESPONSE', 'the 8-digit response to verify'],
   SERVER_FLAG,
   STATE_FLAG,
+  NO_INPUT_FLAG,
 ])}`,
 
-  async run(argv, context) {
-    const { io } = context;
+  async run(argv, given) {
     const { values } = parseCommandArgs('login', argv, OPTIONS);
+    const context = applyNoInput(given, values['no-input']);
+    const { io } = context;
     const state = await readState(resolveStatePath(values.state, io));
     const api = new ApiClient(resolveServer(values.server, io, state));
     try {

@@ -1,9 +1,11 @@
 import { ApiClient } from '../api-client.js';
+import { applyNoInput } from '../apply-no-input.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import {
   COMMON_OPTIONS,
   formatFlags,
+  NO_INPUT_FLAG,
   parseCommandArgs,
   SERVER_FLAG,
   STATE_FLAG,
@@ -54,11 +56,12 @@ ${formatFlags([
   ['--code', 'print only the code in the newest message to ADDRESS, for scripts'],
   SERVER_FLAG,
   STATE_FLAG,
+  NO_INPUT_FLAG,
 ])}`,
 
-  async run(argv, context) {
-    const { io, prompter } = context;
+  async run(argv, given) {
     const { values } = parseCommandArgs('outbox', argv, OPTIONS);
+    const { io, prompter } = applyNoInput(given, values['no-input']);
     let limit: number | undefined;
     if (values.limit !== undefined) {
       limit = Number(values.limit);

@@ -1,9 +1,11 @@
 import { ApiClient } from '../api-client.js';
+import { applyNoInput } from '../apply-no-input.js';
 import { CliError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import {
   COMMON_OPTIONS,
   formatFlags,
+  NO_INPUT_FLAG,
   parseCommandArgs,
   SERVER_FLAG,
   STATE_FLAG,
@@ -68,9 +70,10 @@ export const registerCommand: Command = {
   cipherpad register --email-code CODE --sms-code CODE
 
 Starts a registration: the server sends a code to the email address and another by SMS.
-Give the codes as flags, or type them when asked. Without a terminal and without the codes,
-the registration is kept in the state file; run the second form when the codes arrive.
-Once both are verified, the activation code is sent by SMS (then: cipherpad activate).
+Give the codes as flags, or type them when asked. Without a terminal (or with --no-input)
+and without the codes, the registration is kept in the state file; run the second form
+when the codes arrive. Once both are verified, the activation code is sent by SMS (then:
+cipherpad activate).
 
 ${formatFlags([
   ['--email EMAIL', 'the email address of the new account'],
@@ -79,11 +82,13 @@ ${formatFlags([
   ['--sms-code CODE', 'the 6-digit code sent by SMS'],
   SERVER_FLAG,
   STATE_FLAG,
+  NO_INPUT_FLAG,
 ])}`,
 
-  async run(argv, context) {
-    const { io, prompter } = context;
+  async run(argv, given) {
     const { values } = parseCommandArgs('register', argv, OPTIONS);
+    const context = applyNoInput(given, values['no-input']);
+    const { io, prompter } = context;
     const statePath = resolveStatePath(values.state, io);
     let state = await readState(statePath);
     const pending = state.pending;

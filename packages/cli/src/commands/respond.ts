@@ -8,8 +8,15 @@ import {
   parsePurse,
   type ResponseRequest,
 } from '@cipherpad/core';
+import { applyNoInput } from '../apply-no-input.js';
 import type { Command } from '../command.js';
-import { COMMON_OPTIONS, formatFlags, parseCommandArgs, STATE_FLAG } from '../command-args.js';
+import {
+  COMMON_OPTIONS,
+  formatFlags,
+  NO_INPUT_FLAG,
+  parseCommandArgs,
+  STATE_FLAG,
+} from '../command-args.js';
 import { inputOrAsk } from '../prompter.js';
 import { readState, resolveStatePath } from '../state-file.js';
 import { unlockDevice } from '../unlock-device.js';
@@ -44,16 +51,18 @@ ${formatFlags([
   ['--purse PURSE', "the recipient's purse, with or without its letter"],
   ['--pin PIN', 'the PIN of a protected key file (asked for in a terminal)'],
   STATE_FLAG,
+  NO_INPUT_FLAG,
 ])}`,
 
-  async run(argv, context) {
-    const { io, prompter } = context;
+  async run(argv, given) {
     const { values, positionals } = parseCommandArgs(
       'respond',
       argv,
       OPTIONS,
       Number.POSITIVE_INFINITY,
     );
+    const context = applyNoInput(given, values['no-input']);
+    const { io, prompter } = context;
     if (!values.payment && (values.amount !== undefined || values.purse !== undefined)) {
       throw new UsageError('respond: --amount and --purse are for --payment');
     }

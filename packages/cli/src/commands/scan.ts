@@ -6,9 +6,16 @@ import {
   parseQrUri,
   type QrRequest,
 } from '@cipherpad/core';
+import { applyNoInput } from '../apply-no-input.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { COMMON_OPTIONS, formatFlags, parseCommandArgs, STATE_FLAG } from '../command-args.js';
+import {
+  COMMON_OPTIONS,
+  formatFlags,
+  NO_INPUT_FLAG,
+  parseCommandArgs,
+  STATE_FLAG,
+} from '../command-args.js';
 import { inputOrAsk } from '../prompter.js';
 import { readQrPng } from '../read-qr-png.js';
 import { readState, resolveStatePath } from '../state-file.js';
@@ -38,11 +45,13 @@ ${formatFlags([
   ['--quiet', 'print only the response'],
   ['--pin PIN', 'the PIN of a protected key file (asked for in a terminal)'],
   STATE_FLAG,
+  NO_INPUT_FLAG,
 ])}`,
 
-  async run(argv, context) {
-    const { io, prompter } = context;
+  async run(argv, given) {
     const { values, positionals } = parseCommandArgs('scan', argv, OPTIONS, 1);
+    const context = applyNoInput(given, values['no-input']);
+    const { io, prompter } = context;
     const file = await inputOrAsk(io, prompter, positionals[0], {
       command: 'scan',
       flag: 'FILE.png',

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import {
   COMMON_OPTIONS,
   formatFlags,
+  NO_INPUT_FLAG,
   parseCommandArgs,
   SERVER_FLAG,
   STATE_FLAG,
@@ -19,7 +20,7 @@ export const statusCommand: Command = {
 Shows the state file, the server, the account and device activated here, whether the key
 file is protected by a PIN, and a registration waiting for its codes. Never shows keys.
 
-${formatFlags([SERVER_FLAG, STATE_FLAG])}`,
+${formatFlags([SERVER_FLAG, STATE_FLAG, NO_INPUT_FLAG])}`,
 
   async run(argv, { io }) {
     const { values } = parseCommandArgs('status', argv, COMMON_OPTIONS);
