@@ -25,7 +25,7 @@ export {
   importSigningPublicKey,
 } from './keys/signing-keys.js';
 export { generateOcra, type OcraInputs } from './ocra/generate-ocra.js';
-export { type HmacKey, isHmacKey } from './ocra/hmac-key.js';
+export type { HmacKey } from './ocra/hmac-key.js';
 export { type OcraHash, type OcraSuite, parseOcraSuite } from './ocra/ocra-suite.js';
 export { verifyOcra } from './ocra/verify-ocra.js';
 export { computeResponse, type ResponseRequest } from './respond/compute-response.js';

@@ -25,7 +25,11 @@ export interface HmacKey {
   sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
-/** Whether `key` is an {@link HmacKey} (and not raw bytes or a Web Crypto key). */
+/**
+ * Whether `key` is an {@link HmacKey} (and not raw bytes or a Web Crypto key).
+ *
+ * @internal Used by `generateOcra`; not part of the package's public API.
+ */
 export function isHmacKey(key: unknown): key is HmacKey {
   return (
     typeof key === 'object' &&

@@ -11,6 +11,6 @@ import { randomString } from '../crypto/random-pool.js';
  * challenge). Hex rather than base64url so an id never starts with `-`,
  * which command lines would read as a flag.
  */
-export function newId(now = Date.now()): string {
-  return now.toString(16).padStart(12, '0') + randomString(10, 'hex');
+export function newId(): string {
+  return Date.now().toString(16).padStart(12, '0') + randomString(10, 'hex');
 }
