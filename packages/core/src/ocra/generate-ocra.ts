@@ -95,9 +95,21 @@ function truncate(mac: Uint8Array, digits: number): string {
   return String(binary % 10 ** digits).padStart(digits, '0');
 }
 
+/**
+ * Suites parsed from strings, frozen: an application answers with the same
+ * one or two suites over and over. Only valid suites are kept, at most 64.
+ */
+const parsedSuites = new Map<string, OcraSuite>();
+
 function resolveSuite(suite: string | OcraSuite): OcraSuite {
   if (typeof suite === 'string') {
-    return parseOcraSuite(suite);
+    let parsed = parsedSuites.get(suite);
+    if (!parsed) {
+      parsed = deepFreeze(parseOcraSuite(suite));
+      if (parsedSuites.size >= 64) parsedSuites.clear();
+      parsedSuites.set(suite, parsed);
+    }
+    return parsed;
   }
   if (typeof suite !== 'object' || suite === null || typeof suite.raw !== 'string') {
     throw new CipherpadError(
@@ -115,6 +127,13 @@ function resolveSuite(suite: string | OcraSuite): OcraSuite {
     );
   }
   return parsed;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const field of Object.values(value)) {
+    if (typeof field === 'object' && field !== null) deepFreeze(field);
+  }
+  return Object.freeze(value);
 }
 
 function sameSuite(a: OcraSuite, b: OcraSuite): boolean {

@@ -145,8 +145,10 @@ function questionBytes(suite: OcraSuite, question: OcraInputs['question']): Uint
   // Appendix A right-pads the hex string with '0' to 256 nibbles before decoding,
   // so an odd number of nibbles keeps its first nibble high: "abc" -> ab c0.
   // Appendix B turns a numeric question into that hex string via BigInt.
+  // The bytes past the question are already the zeros of that padding, so
+  // only the question's own nibbles (an odd count completed with '0') are decoded.
   const hex = format === 'N' ? BigInt(text).toString(16) : text;
-  bytes.set(hexToBytes(hex.padEnd(2 * QUESTION_BYTES, '0')));
+  bytes.set(hexToBytes(hex.length % 2 === 0 ? hex : `${hex}0`));
   return bytes;
 }
 

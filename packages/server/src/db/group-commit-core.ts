@@ -32,7 +32,7 @@ export class GroupCommitCore {
     readonly rollback: SqliteDatabase.Statement;
     /** Around each Kysely transaction. */
     readonly transaction: SavepointStatements;
-    /** Around each autocommit write. */
+    /** Around an autocommit write that could fail halfway (see `mayFailHalfway`). */
     readonly statement: SavepointStatements;
   };
   readonly #sqlite: SqliteDatabase.Database;
@@ -133,16 +133,26 @@ export class GroupCommitCore {
     // `readonly`, not `reader`: INSERT … RETURNING reads and writes.
     if (statement.readonly) return execute(statement, query.parameters);
     const group = this.openGroup();
-    const { savepoint, release } = this.control.statement;
-    savepoint.run();
     let result: QueryResult<unknown>;
-    try {
-      result = execute(statement, query.parameters);
-    } catch (error) {
-      this.undo(this.control.statement);
-      throw error;
+    if (mayFailHalfway(query.sql)) {
+      const { savepoint, release } = this.control.statement;
+      savepoint.run();
+      try {
+        result = execute(statement, query.parameters);
+      } catch (error) {
+        this.undo(this.control.statement);
+        throw error;
+      }
+      release.run();
+    } else {
+      try {
+        result = execute(statement, query.parameters);
+      } catch (error) {
+        // SQLite undid the statement (ABORT); a few errors roll back everything.
+        if (!this.#sqlite.inTransaction) this.#loseGroup(error);
+        throw error;
+      }
     }
-    release.run();
     connection.unlock();
     await group.committed;
     return result;
@@ -167,6 +177,26 @@ export class GroupCommitCore {
     this.#group = undefined;
     group?.reject(error);
   }
+}
+
+const halfwaySql = new Map<string, boolean>();
+
+/**
+ * Whether a failing statement could keep part of its writes. Under SQLite's
+ * default conflict resolution (ABORT) a failing statement is undone by SQLite
+ * itself and the transaction goes on, so an autocommit write needs no
+ * savepoint of its own: that saves two statements per write. `OR FAIL` (and a
+ * trigger's `RAISE(FAIL)`, which Cipherpad's schema has none of) keeps the
+ * rows written before the error, so such statements still get one.
+ */
+function mayFailHalfway(sqlText: string): boolean {
+  let answer = halfwaySql.get(sqlText);
+  if (answer === undefined) {
+    answer = /\bfail\b/i.test(sqlText);
+    if (halfwaySql.size >= 500) halfwaySql.clear();
+    halfwaySql.set(sqlText, answer);
+  }
+  return answer;
 }
 
 function newGroup(): Group {

@@ -16,8 +16,10 @@ import { GroupCommitCore } from './group-commit-core.js';
  * One outer SQLite transaction (`BEGIN IMMEDIATE`) collects the writes of an
  * event-loop turn and is committed by a `setImmediate` scheduled when the
  * group's first write arrives. Inside it, each Kysely transaction is a
- * SAVEPOINT (commit = RELEASE, rollback = ROLLBACK TO + RELEASE), and so is
- * each autocommit write, so one failure never undoes another's work.
+ * SAVEPOINT (commit = RELEASE, rollback = ROLLBACK TO + RELEASE). An
+ * autocommit write that fails is undone by SQLite itself (statement-level
+ * ABORT); one that could keep part of its writes (`OR FAIL`) gets a SAVEPOINT
+ * too. So one failure never undoes another's work.
  *
  * A write is acknowledged (its `commitTransaction`, or its autocommit
  * statement, resolves) only after the group's COMMIT has returned, so it is
