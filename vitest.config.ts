@@ -47,6 +47,31 @@ export default defineConfig({
         resolve: { alias },
         test: {
           ...common,
+          name: 'app',
+          include: ['packages/app/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          ...common,
+          name: 'site',
+          include: ['packages/site/src/**/*.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...common,
+          // A journey is many steps in a real browser; each waits for what a person would see.
+          testTimeout: 120_000,
+          name: 'browser',
+          include: ['e2e/src/**/*.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...common,
           name: 'server (sqlite)',
           include: ['packages/server/src/**/*.test.ts'],
           env: { CIPHERPAD_TEST_DB: 'sqlite' },

@@ -9,7 +9,12 @@ export {
 } from './formats/challenge.js';
 export { type PaymentData, paymentQuestion } from './formats/payment-question.js';
 export { formatPurse, type Purse, parsePurse } from './formats/purse.js';
-export type { QrLoginRequest, QrPaymentRequest, QrRequest } from './formats/qr-request.js';
+export type {
+  QrActivateRequest,
+  QrLoginRequest,
+  QrPaymentRequest,
+  QrRequest,
+} from './formats/qr-request.js';
 export { type FormatQrUriOptions, formatQrUri, parseQrUri } from './formats/qr-uri.js';
 export { AUTHORIZATION_SUITE, PAYMENT_SUITE } from './formats/suites.js';
 export {

@@ -18,10 +18,16 @@ export interface Policy {
   readonly registrationMaxAttempts: number;
   readonly activationCodeTtlMs: number;
   readonly activationMaxAttempts: number;
+  /** An activation code shown in a QR code lives this long. */
+  readonly activationQrTtlMs: number;
+  /** An activation QR code can be asked for this long after a registration completed. */
+  readonly registrationQrWindowMs: number;
   /** Per minute. */
   readonly registrationsPerIp: number;
   readonly registrationsPerAddress: number;
   readonly activationsPerIp: number;
+  /** Confirmation changes an account may start per minute (each may send an SMS). */
+  readonly confirmationChangesPerAccount: number;
 }
 
 const MINUTE = 60_000;
@@ -37,7 +43,10 @@ export const defaultPolicy: Policy = Object.freeze({
   registrationMaxAttempts: 5,
   activationCodeTtlMs: 24 * 60 * MINUTE,
   activationMaxAttempts: 5,
+  activationQrTtlMs: 10 * MINUTE,
+  registrationQrWindowMs: 60 * MINUTE,
   registrationsPerIp: 10,
   registrationsPerAddress: 3,
   activationsPerIp: 20,
+  confirmationChangesPerAccount: 5,
 });

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
+import { type EventBus, LocalEventBus } from './approval/event-bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { CodeHasher } from './crypto/code-hasher.js';
@@ -24,6 +25,8 @@ export interface Services {
   readonly codes: CodeHasher;
   readonly delivery: Delivery;
   readonly rateLimiter: RateLimiter;
+  /** Live notifications: pending requests for the app, status changes for waiting sites. */
+  readonly events: EventBus;
 }
 
 /** The composition root: builds the services from their dependencies. */
@@ -36,6 +39,7 @@ export function createServices(deps: {
   log: FastifyBaseLogger;
   masterKey: Uint8Array;
   transports: Transports;
+  events?: EventBus;
 }): Services {
   const secrets = new SecretBox(deps.masterKey);
   return {
@@ -55,5 +59,6 @@ export function createServices(deps: {
       log: deps.log,
     }),
     rateLimiter: new RateLimiter(deps.db, deps.clock),
+    events: deps.events ?? new LocalEventBus(),
   };
 }

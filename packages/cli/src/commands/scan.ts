@@ -72,6 +72,12 @@ ${formatFlags([
       }
       throw error;
     }
+    if (request.kind === 'activate') {
+      throw new CliError(
+        'ERR_QR_URI_INVALID',
+        `the QR code in ${file} activates an app, it asks for no response: use cipherpad activate with the email and the code`,
+      );
+    }
     if (!values.quiet) io.stderr.write(describe(request));
 
     const statePath = resolveStatePath(values.state, io);
@@ -92,7 +98,7 @@ ${formatFlags([
 };
 
 /** What the person is asked to confirm, in the words the phone app uses. */
-function describe(request: QrRequest): string {
+function describe(request: Exclude<QrRequest, { kind: 'activate' }>): string {
   const asker =
     request.site ?? (request.server === undefined ? undefined : new URL(request.server).host);
   const lines: string[] = [];

@@ -29,14 +29,34 @@ export interface QrPaymentRequest extends QrRequestContext {
 }
 
 /**
- * What a Cipherpad or E-num QR code asks for: a login or a payment confirmation.
- * Written by `formatQrUri` and read by `parseQrUri`.
+ * An activation offered by the security site: the app reads it to activate itself for the
+ * account, instead of the person typing the email and the SMS activation code. The code is as
+ * secret as the one sent by SMS. Cipherpad's own kind: there is no `enum:` form.
  */
-export type QrRequest = QrLoginRequest | QrPaymentRequest;
+export interface QrActivateRequest {
+  kind: 'activate';
+  /** The account's email, as the service wrote it. */
+  email: string;
+  /** The 8-digit activation code. */
+  code: string;
+  /** Base URL (`https:` or `http:`) of the Cipherpad service that issued the code. */
+  server: string;
+}
+
+/**
+ * What a Cipherpad or E-num QR code asks for: a login, a payment confirmation, or (Cipherpad
+ * only) the activation of the app. Written by `formatQrUri` and read by `parseQrUri`.
+ */
+export type QrRequest = QrLoginRequest | QrPaymentRequest | QrActivateRequest;
 
 // The checks below are shared by formatQrUri and parseQrUri; they are not part of the public API.
 
 const MAX_SITE_LENGTH = 64;
+const MAX_EMAIL_LENGTH = 254;
+// One "@" with something on each side; no whitespace, control or format characters. The service
+// checks the address itself: this only keeps what the app shows and sends back well-formed.
+const EMAIL = /^[^@]+@[^@]+$/;
+const ACTIVATION_CODE = /^[0-9]{8}$/;
 const MAX_SERVER_LENGTH = 512;
 const CURRENCY = /^[A-Za-z0-9]{1,16}$/;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -68,6 +88,28 @@ export function checkRequestId(id: string): string {
     throw invalidField('id', 'is 1 to 128 characters A-Z, a-z, 0-9, "-" or "_"');
   }
   return id;
+}
+
+/** Checks an email address in an activation request: 3..254 characters, one `@`, nothing hidden. */
+export function checkEmail(email: string): string {
+  if (
+    typeof email !== 'string' ||
+    email.length > MAX_EMAIL_LENGTH ||
+    !EMAIL.test(email) ||
+    WHITESPACE_OR_CONTROL.test(email) ||
+    HIDDEN_CHARACTERS.test(email)
+  ) {
+    throw invalidField('email', 'is an email address (one "@", no spaces, at most 254 characters)');
+  }
+  return email;
+}
+
+/** Checks an activation code: exactly 8 ASCII digits. */
+export function checkActivationCode(code: string): string {
+  if (typeof code !== 'string' || !ACTIVATION_CODE.test(code)) {
+    throw invalidField('code', 'is exactly 8 digits');
+  }
+  return code;
 }
 
 /** Checks a currency display code: 1..16 ASCII letters or digits. */

@@ -109,15 +109,34 @@ describe('QR URI', () => {
       const requests = parseCases.flatMap((vector) => (vector.expected ? [vector.expected] : []));
       expect(requests.length).toBeGreaterThanOrEqual(15);
       for (const request of requests) {
+        // The original service had no activation QR, so it has no enum: form.
+        const schemes = request.kind === 'activate' ? [] : ['enum' as const];
         for (const options of [
           {},
           { short: true },
-          { scheme: 'enum' as const },
-          { short: true, scheme: 'enum' as const },
+          ...schemes.map((scheme) => ({ scheme })),
+          ...schemes.map((scheme) => ({ short: true, scheme })),
         ]) {
           expect(parseQrUri(formatQrUri(request, options))).toStrictEqual(request);
         }
       }
+    });
+
+    it('writes an activation in both forms, and never in the enum scheme', () => {
+      const request = {
+        kind: 'activate' as const,
+        email: 'a+b@example.com',
+        code: '00012345',
+        server: 'https://cipherpad.example/',
+      };
+      const long = formatQrUri(request);
+      expect(long).toBe(
+        'cipherpad:activate?email=a%2Bb%40example.com&code=00012345&server=https://cipherpad.example/',
+      );
+      expect(parseQrUri(long)).toStrictEqual(request);
+      expect(parseQrUri(formatQrUri(request, { short: true }))).toStrictEqual(request);
+      const error = errorOf(() => formatQrUri(request, { scheme: 'enum' }));
+      expect((error as CipherpadError).code).toBe('ERR_QR_URI_INVALID');
     });
 
     it('escapes the characters that delimit parameters in a site name', () => {

@@ -93,6 +93,37 @@ export async function recordFailure(
   return { blockedUntil, locked };
 }
 
+/** What counting one wrong answer against a challenge (or code) and its account gave. */
+export type FailureOutcome =
+  | { readonly closed: true }
+  | {
+      readonly closed: false;
+      /** Wrong answers the challenge has had, this one included. */
+      readonly attempts: number;
+      readonly block: Awaited<ReturnType<typeof recordFailure>>;
+    };
+
+/**
+ * Refuses a wrong answer the way every challenge does, after it was counted:
+ * closed, locked, blocked (with when to retry), or rejected with the attempts
+ * left. Never says what was wrong.
+ *
+ * @throws ServiceError always: `ERR_CHALLENGE_CLOSED`, `ERR_ACCOUNT_LOCKED`,
+ *   `ERR_ACCOUNT_BLOCKED` or `ERR_RESPONSE_REJECTED`.
+ */
+export function refuseWrongAnswer(services: Services, outcome: FailureOutcome, now: number): never {
+  if (outcome.closed) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  if (outcome.block?.locked) throw new ServiceError('ERR_ACCOUNT_LOCKED');
+  if (outcome.block?.blockedUntil) {
+    throw new ServiceError('ERR_ACCOUNT_BLOCKED', {
+      retryAfter: Math.ceil((outcome.block.blockedUntil - now) / 1000),
+    });
+  }
+  throw new ServiceError('ERR_RESPONSE_REJECTED', {
+    attemptsLeft: Math.max(0, services.policy.challengeMaxAttempts - outcome.attempts),
+  });
+}
+
 /** Clears the failure count and block level after a success. */
 export async function recordSuccess(trx: Kysely<Database>, accountId: string): Promise<void> {
   await trx

@@ -80,7 +80,8 @@ export async function activateDevice(
     .select(['id', 'email', 'status'])
     .where('email', '=', email)
     .executeTakeFirst();
-  const pending = account
+  // At most two live codes: the newest sent by SMS and the newest shown in a QR code.
+  const live = account
     ? await db
         .selectFrom('activation_codes')
         .select(['id', 'code_hash'])
@@ -89,21 +90,35 @@ export async function activateDevice(
         .where('expires_at', '>', now)
         .where('attempts', '<', policy.activationMaxAttempts)
         .orderBy('created_at', 'desc')
-        .executeTakeFirst()
-    : undefined;
-  if (!account || !pending) throw new ServiceError('ERR_ACTIVATION_FAILED');
-  if (!codes.matches(`activation:${account.id}`, code, pending.code_hash)) {
+        .limit(4)
+        .execute()
+    : [];
+  if (!account || live.length === 0) throw new ServiceError('ERR_ACTIVATION_FAILED');
+  let pending: (typeof live)[number] | undefined;
+  for (const candidate of live) {
+    // Every live code is compared, so timing does not tell which one matched.
+    if (codes.matches(`activation:${account.id}`, code, candidate.code_hash) && !pending) {
+      pending = candidate;
+    }
+  }
+  if (!pending) {
     await db.transaction().execute(async (trx) => {
+      // A wrong code counts against every live code: two codes do not double the tries.
       await trx
         .updateTable('activation_codes')
         .set({ attempts: sql`attempts + 1` })
-        .where('id', '=', pending.id)
+        .where(
+          'id',
+          'in',
+          live.map((row) => row.id),
+        )
         .execute();
       await recordEvent(trx, { accountId: account.id, type: 'activation.failed', ip, at: now });
     });
     throw new ServiceError('ERR_ACTIVATION_FAILED');
   }
   if (account.status === 'locked') throw new ServiceError('ERR_ACCOUNT_LOCKED');
+  const matched = pending;
 
   const deviceId = newId();
   const serverKeys = await createDeviceKeyPair(false);
@@ -118,7 +133,7 @@ export async function activateDevice(
     const used = await trx
       .updateTable('activation_codes')
       .set({ used_at: now })
-      .where('id', '=', pending.id)
+      .where('id', '=', matched.id)
       .where('used_at', 'is', null)
       .executeTakeFirst();
     if (used.numUpdatedRows === 0n) throw new ServiceError('ERR_ACTIVATION_FAILED');

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CipherpadError } from '@cipherpad/core';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { accountRoutes } from '../account/account-routes.js';
 import { activationRoutes } from '../activation/activation-routes.js';
+import { approvalRoutes } from '../approval/approval-routes.js';
+import { deviceRoutes } from '../approval/device-routes.js';
 import { ERROR_CODES } from '../errors/error-codes.js';
 import { ServiceError } from '../errors/service-error.js';
 import { healthRoutes } from '../health/health-routes.js';
@@ -9,6 +12,8 @@ import { loginRoutes } from '../login/login-routes.js';
 import { outboxRoutes } from '../outbox/outbox-routes.js';
 import { registrationRoutes } from '../registration/registration-routes.js';
 import type { Services } from '../services.js';
+import { sessionRoutes } from '../sessions/session-routes.js';
+import { webRoutes } from '../web/web-routes.js';
 import { RequestLog } from './request-log.js';
 
 /**
@@ -34,7 +39,8 @@ export async function buildApp(
 
   // Callback style: an async hook would cost a promise on every answer.
   app.addHook('onSend', (_request, reply, payload, done) => {
-    reply.header('cache-control', 'no-store');
+    // API answers are never cached; static files set their own caching (web/web-routes.ts).
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     done(null, payload);
@@ -87,6 +93,11 @@ export async function buildApp(
     await registrationRoutes(api, services);
     await activationRoutes(api, services);
     await loginRoutes(api, services);
+    await approvalRoutes(api, services);
+    await deviceRoutes(api, services);
+    await sessionRoutes(api, services);
+    await accountRoutes(api, services);
+    await webRoutes(api, services);
     if (services.config.env === 'development') await outboxRoutes(api, services);
   });
   return app;

@@ -50,7 +50,10 @@ describe('structured logs', () => {
         url: '/v1/session',
         headers: { authorization: `Bearer ${token}` },
       });
-      const link = await service.codeSentTo(user.email, /verify-email\?token=([A-Za-z0-9_-]+)/);
+      const link = await service.codeSentTo(
+        user.email,
+        /verify-email\.html\?token=([A-Za-z0-9_-]+)/,
+      );
       await service.app.inject({
         method: 'GET',
         url: `/v1/registrations/verify-email?token=${link}`,

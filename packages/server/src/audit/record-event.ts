@@ -11,8 +11,15 @@ export interface AuditEvent {
     | 'activation.failed'
     | 'login.succeeded'
     | 'login.failed'
+    | 'login.denied'
     | 'account.blocked'
-    | 'account.locked';
+    | 'account.locked'
+    | 'activation.resent'
+    | 'activation.qr-issued'
+    | 'device.renamed'
+    | 'device.deactivated'
+    | 'confirmation.changed'
+    | 'confirmation.failed';
   readonly ip: string | null;
   readonly deviceId?: string | null;
   readonly details?: Readonly<Record<string, string | number | boolean>>;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** How email and SMS leave the service. */
 export type EmailTransport = { kind: 'outbox' } | { kind: 'smtp'; url: string };
@@ -23,7 +24,14 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Take the client address from `X-Forwarded-For` (only behind a proxy you run). */
   readonly trustProxy: boolean;
+  /** The built security site, served at `/`; a missing folder serves nothing. */
+  readonly siteDir: string;
+  /** The built phone app, served at `/app/`; a missing folder serves nothing. */
+  readonly appDir: string;
 }
+
+// The workspace's built site and app, next to this package: packages/server/{src,dist}/config/.
+const packagesDir = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** A setting is missing or wrong; the message names every such setting. */
 export class ConfigError extends Error {
@@ -134,6 +142,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
   const trustProxy = oneOf('CIPHERPAD_TRUST_PROXY', ['true', 'false'], 'false') === 'true';
+  const siteDir = resolve(text('CIPHERPAD_SITE_DIR', resolve(packagesDir, 'site', 'dist')));
+  const appDir = resolve(text('CIPHERPAD_APP_DIR', resolve(packagesDir, 'app', 'dist')));
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -157,5 +167,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ),
     logLevel,
     trustProxy,
+    siteDir,
+    appDir,
   });
 }

@@ -45,3 +45,24 @@ export function randomString(length: number, encoding: 'hex' | 'base64url'): str
 export function fillRandom(bytes: Uint8Array): void {
   take(bytes.length, (start, end) => bytes.set(pool.subarray(start, end)));
 }
+
+/**
+ * A uniformly random integer from 0 to `limit - 1` (`limit` at most 256),
+ * without modulo bias: a byte at or above the largest multiple of `limit` is
+ * drawn again.
+ *
+ * @example
+ * ```ts
+ * String(10 + randomIntBelow(90)); // a number to match, '10' to '99'
+ * ```
+ */
+export function randomIntBelow(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 256) {
+    throw new RangeError('random: limit must be 1 to 256');
+  }
+  const ceiling = 256 - (256 % limit);
+  for (;;) {
+    const byte = take(1, (start) => pool[start] as number);
+    if (byte < ceiling) return byte % limit;
+  }
+}

@@ -17,6 +17,8 @@ export interface Database {
   outbox: OutboxTable;
   rate_limits: RateLimitTable;
   audit_events: AuditEventTable;
+  device_request_signatures: DeviceRequestSignatureTable;
+  confirmation_changes: ConfirmationChangeTable;
 }
 
 export type AccountStatus = 'active' | 'locked';
@@ -32,6 +34,10 @@ export interface AccountTable {
   block_level: number;
   blocked_until: number | null;
   created_at: number;
+  /** `app`, `sms` or `none` (see `confirmation-settings/operations.ts`). */
+  confirmation_method: Generated<string>;
+  /** JSON array of the operations that need a confirmation. */
+  confirmation_operations: Generated<string>;
 }
 
 export interface RegistrationTable {
@@ -59,7 +65,11 @@ export interface ActivationCodeTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** `sms` (sent by SMS) or `qr` (shown in an activation QR code). */
+  channel: Generated<ActivationCodeChannel>;
 }
+
+export type ActivationCodeChannel = 'sms' | 'qr';
 
 export type DeviceStatus = 'active' | 'deactivated';
 
@@ -76,7 +86,12 @@ export interface DeviceTable {
 }
 
 export type ChallengeMode = 'authorization' | 'payment';
-export type ChallengeStatus = 'pending' | 'used' | 'failed';
+/**
+ * `pending` until answered; `approved` by a device online, waiting for the
+ * site to redeem it; `used` once it opened a session or applied a change;
+ * `failed` after too many wrong answers; `denied` by the person in the app.
+ */
+export type ChallengeStatus = 'pending' | 'approved' | 'used' | 'failed' | 'denied';
 
 export interface ChallengeTable {
   id: string;
@@ -93,6 +108,16 @@ export interface ChallengeTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  /** Two digits (10–99) the person types into the app to approve online; null on older rows. */
+  match_number: string | null;
+  /** SHA-256 (base64url) of the wait token only the starting site holds. */
+  wait_token_hash: string | null;
+  /** Where the challenge was asked for. */
+  ip: string | null;
+  /** Display name of the asking site; null for the security site. */
+  site: string | null;
+  /** The device that approved it online. */
+  approved_by: string | null;
 }
 
 export interface SessionTable {
@@ -137,4 +162,37 @@ export interface AuditEventTable {
   device_id: string | null;
   details: string | null;
   created_at: number;
+}
+
+/**
+ * Signed device requests already accepted, kept until their timestamp leaves
+ * the accepted window, so a replay is refused by every instance.
+ */
+export interface DeviceRequestSignatureTable {
+  /** SHA-256 (base64url) of the device id and the signed text. */
+  key: string;
+  expires_at: number;
+}
+
+export type ConfirmationChangeStatus = 'pending' | 'applied' | 'failed';
+
+/**
+ * A requested change of the confirmation settings, waiting for its
+ * confirmation. Its id is that of its challenge when confirmed with the app.
+ */
+export interface ConfirmationChangeTable {
+  id: string;
+  account_id: string;
+  channel: 'app' | 'sms';
+  method: string;
+  /** JSON array of operations. */
+  operations: string;
+  /** HMAC of the SMS code (channel `sms`). */
+  code_hash: string | null;
+  /** Wrong SMS codes (channel `sms`; the app channel counts on its challenge). */
+  attempts: number;
+  status: ConfirmationChangeStatus;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
 }

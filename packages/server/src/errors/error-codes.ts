@@ -61,6 +61,30 @@ export const ERROR_CODES = {
     status: 401,
     message: 'Sign in first: the session is missing or expired.',
   },
+  ERR_CSRF: {
+    status: 403,
+    message: 'The X-CSRF-Token header is missing or does not belong to this session.',
+  },
+
+  ERR_WAIT_TOKEN_INVALID: {
+    status: 403,
+    message: 'The X-Wait-Token header is missing or does not belong to this request.',
+  },
+  ERR_LOGIN_PENDING: {
+    status: 409,
+    message: 'The request has not been approved in the app yet.',
+  },
+  ERR_DEVICE_AUTH: {
+    status: 401,
+    message: 'The device signature is missing, wrong, stale or used, or the device is not active.',
+  },
+
+  ERR_REGISTRATION_INCOMPLETE: {
+    status: 409,
+    message: 'Verify the email and the phone first: the account does not exist yet.',
+  },
+  ERR_DEVICE_NOT_FOUND: { status: 404, message: 'No such device on this account.' },
+  ERR_CHANGE_NOT_FOUND: { status: 404, message: 'No such confirmation change on this account.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A code the service may answer with. */

@@ -2,6 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { errorBody, idParams, shortString } from '../app/schemas.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
+import {
+  answerSession,
+  type SessionDelivery,
+  sessionAnswerSchema,
+} from '../sessions/web-session.js';
 import { type StartLoginRequest, startLogin } from './start-login.js';
 import { verifyLogin } from './verify-login.js';
 
@@ -31,6 +36,8 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
               uri: { type: 'string' },
               mode: { type: 'string' },
               expiresAt: { type: 'number' },
+              matchNumber: { type: 'string' },
+              waitToken: { type: 'string' },
               payment: {
                 type: 'object',
                 properties: {
@@ -45,10 +52,11 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
         },
       },
     },
-    async (request, reply) => reply.code(201).send(await startLogin(services, request.body ?? {})),
+    async (request, reply) =>
+      reply.code(201).send(await startLogin(services, request.body ?? {}, request.ip)),
   );
 
-  app.post<{ Params: { id: string }; Body: { response?: string } }>(
+  app.post<{ Params: { id: string }; Body: { response?: string; session?: SessionDelivery } }>(
     '/v1/logins/:id/verify',
     {
       schema: {
@@ -57,39 +65,22 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
         body: {
           type: 'object',
           required: ['response'],
-          properties: { response: { type: 'string', maxLength: 64 } },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              session: {
-                type: 'object',
-                properties: { token: { type: 'string' }, expiresAt: { type: 'number' } },
-              },
-              account: {
-                type: 'object',
-                properties: { id: { type: 'string' }, email: { type: 'string' } },
-              },
-              deviceId: { type: 'string' },
-            },
+          properties: {
+            response: { type: 'string', maxLength: 64 },
+            session: { type: 'string', enum: ['bearer', 'cookie'] },
           },
-          '4xx': errorBody,
         },
+        response: { 200: sessionAnswerSchema, '4xx': errorBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const session = await verifyLogin(
         services,
         request.params.id,
         request.body.response,
         request.ip,
       );
-      return {
-        session: { token: session.token, expiresAt: session.expiresAt },
-        account: { id: session.accountId, email: session.email },
-        deviceId: session.deviceId,
-      };
+      return answerSession(services, reply, request.body.session, session);
     },
   );
 
@@ -97,7 +88,7 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
     '/v1/session',
     {
       schema: {
-        summary: 'The account of the bearer session',
+        summary: 'The account of the session (bearer or cookie)',
         response: {
           200: {
             type: 'object',
@@ -108,6 +99,7 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
               },
               deviceId: { type: ['string', 'null'] },
               expiresAt: { type: 'number' },
+              csrfToken: { type: 'string' },
             },
           },
           '4xx': errorBody,
@@ -120,6 +112,7 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
         account: { id: who.accountId, email: who.email },
         deviceId: who.deviceId,
         expiresAt: who.expiresAt,
+        ...(who.csrfToken ? { csrfToken: who.csrfToken } : {}),
       };
     },
   );

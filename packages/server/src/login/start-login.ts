@@ -6,7 +6,9 @@ import {
   type QrRequest,
 } from '@cipherpad/core';
 import { normalizeEmail } from '../accounts/contact.js';
-import { fillRandom } from '../crypto/random-pool.js';
+import { announceRequest } from '../approval/approval-events.js';
+import { hashToken } from '../crypto/code-hasher.js';
+import { fillRandom, randomIntBelow, randomString } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode } from '../db/schema.js';
@@ -29,6 +31,10 @@ export interface StartedLogin {
   readonly uri: string;
   readonly mode: 'authorization' | 'payment';
   readonly expiresAt: number;
+  /** Two digits (10–99) the site shows; the person types them into the app to approve online. */
+  readonly matchNumber: string;
+  /** Only the site that started the login holds it: it asks for the status and redeems an approval. */
+  readonly waitToken: string;
   readonly payment?: {
     readonly amount: string;
     readonly purse: string;
@@ -51,6 +57,9 @@ const insertChallenge = prepareQuery<
     currency: string | null;
     now: number;
     expiresAt: number;
+    matchNumber: string;
+    waitTokenHash: string;
+    ip: string;
   },
   never
 >((db, p) =>
@@ -68,13 +77,17 @@ const insertChallenge = prepareQuery<
     created_at: p.now,
     expires_at: p.expiresAt,
     completed_at: null,
+    match_number: p.matchNumber,
+    wait_token_hash: p.waitTokenHash,
+    ip: p.ip,
   })),
 );
 
 /**
  * Starts a challenge/response login for an email. For an email without an
  * account the answer looks the same (a challenge that no response opens),
- * so the login form does not tell who has an account.
+ * so the login form does not tell who has an account. The account's open
+ * apps are told at once (online approval, docs/web-api.md).
  *
  * @throws ServiceError `ERR_EMAIL_REQUIRED`, `ERR_EMAIL_INVALID`, `ERR_VALIDATION`;
  *   core `ERR_AMOUNT_INVALID`, `ERR_PURSE_INVALID` for a payment.
@@ -82,6 +95,7 @@ const insertChallenge = prepareQuery<
 export async function startLogin(
   services: Services,
   request: StartLoginRequest,
+  ip: string,
 ): Promise<StartedLogin> {
   const { db, clock, policy, config } = services;
   const email = normalizeEmail(request.email);
@@ -113,6 +127,8 @@ export async function startLogin(
   const challenge = generateChallenge(fillRandom);
   const now = clock.now();
   const expiresAt = now + policy.challengeTtlMs;
+  const matchNumber = String(10 + randomIntBelow(90));
+  const waitToken = randomString(32, 'base64url');
   await insertChallenge(db, {
     id,
     email,
@@ -123,6 +139,19 @@ export async function startLogin(
     currency: payment?.currency ?? null,
     now,
     expiresAt,
+    matchNumber,
+    waitTokenHash: hashToken(waitToken),
+    ip,
+  });
+  announceRequest(services, email, {
+    id,
+    kind: mode === 'payment' ? 'payment' : 'login',
+    challenge,
+    site: null,
+    ip,
+    createdAt: now,
+    expiresAt,
+    ...(payment ? { payment } : {}),
   });
 
   const qr: QrRequest = payment
@@ -142,6 +171,8 @@ export async function startLogin(
     uri: formatQrUri(qr),
     mode,
     expiresAt,
+    matchNumber,
+    waitToken,
     ...(payment ? { payment } : {}),
   };
 }

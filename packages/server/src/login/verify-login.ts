@@ -1,6 +1,12 @@
 import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
 import { sql } from 'kysely';
-import { assertNotBlocked, recordFailure, recordSuccess } from '../accounts/lockout.js';
+import {
+  assertNotBlocked,
+  recordFailure,
+  recordSuccess,
+  refuseWrongAnswer,
+} from '../accounts/lockout.js';
+import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { randomString } from '../crypto/random-pool.js';
@@ -161,7 +167,7 @@ export async function verifyLogin(
   }
 
   if (matchedDevice === null || row.account_id === null || row.email === null) {
-    await rejectResponse(services, id, row.account_id, ip);
+    await rejectResponse(services, id, row.email, row.account_id, ip);
   }
   const accountId = row.account_id as string;
   const deviceId = matchedDevice as string;
@@ -192,13 +198,20 @@ export async function verifyLogin(
       at: now,
     });
   });
+  announceClosed(services, row.email, id);
   return { token, expiresAt, accountId, email: row.email as string, deviceId };
 }
 
-/** Counts a wrong response against the challenge and the account, then refuses. */
-async function rejectResponse(
+/**
+ * Counts a wrong response against the challenge and the account, then
+ * refuses. Online approval counts a wrong number to match the same way.
+ * `email` is the account's (null for a decoy), to tell its apps when the
+ * challenge closes.
+ */
+export async function rejectResponse(
   services: Services,
   id: string,
+  email: string | null,
   accountId: string | null,
   ip: string,
 ): Promise<never> {
@@ -221,14 +234,8 @@ async function rejectResponse(
     return { closed: false as const, attempts: counted.attempts, block };
   });
   delivery.kick();
-  if (outcome.closed) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-  if (outcome.block?.locked) throw new ServiceError('ERR_ACCOUNT_LOCKED');
-  if (outcome.block?.blockedUntil) {
-    throw new ServiceError('ERR_ACCOUNT_BLOCKED', {
-      retryAfter: Math.ceil((outcome.block.blockedUntil - now) / 1000),
-    });
+  if (outcome.closed || outcome.attempts >= policy.challengeMaxAttempts) {
+    announceClosed(services, email, id);
   }
-  throw new ServiceError('ERR_RESPONSE_REJECTED', {
-    attemptsLeft: Math.max(0, policy.challengeMaxAttempts - outcome.attempts),
-  });
+  refuseWrongAnswer(services, outcome, now);
 }

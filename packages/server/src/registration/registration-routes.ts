@@ -82,7 +82,7 @@ export async function registrationRoutes(app: FastifyInstance, services: Service
     '/v1/registrations/verify-email',
     {
       schema: {
-        summary: 'Verify the email with the link sent to it',
+        summary: 'Verify the email with the token of its link (called by /verify-email.html)',
         querystring: { type: 'object', properties: { token: shortString } },
         response: { 200: status, '4xx': errorBody },
       },

@@ -59,7 +59,8 @@ export async function startRegistration(
   const emailToken = randomString(32, 'base64url');
   const emailExpiresAt = now + policy.emailCodeTtlMs;
   const phoneExpiresAt = now + policy.phoneCodeTtlMs;
-  const link = `${config.publicUrl}/v1/registrations/verify-email?token=${emailToken}`;
+  // The security site's page, which confirms through `GET /v1/registrations/verify-email`.
+  const link = `${config.publicUrl}/verify-email.html?token=${emailToken}`;
 
   await db.transaction().execute(async (trx) => {
     await trx

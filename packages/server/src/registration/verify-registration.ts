@@ -68,7 +68,8 @@ export async function verifyRegistrationCode(
 }
 
 /**
- * Verifies the email through the link sent in the email (valid 24 h).
+ * Verifies the email with the token of the link sent in the email (valid 24 h); the link opens
+ * the security site's `/verify-email.html`, which calls this through the JSON endpoint.
  *
  * @throws ServiceError `ERR_LINK_INVALID` when the token is unknown, expired or closed.
  */

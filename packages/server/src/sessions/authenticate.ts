@@ -2,40 +2,65 @@ import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { csrfTokenFor, csrfTokenMatches, sessionCookie } from './web-session.js';
 
 /** The account behind a request's session. */
 export interface Authenticated {
+  readonly sessionId: string;
   readonly accountId: string;
   readonly email: string;
   readonly deviceId: string | null;
   readonly expiresAt: number;
+  /** How the session came: `Authorization: Bearer`, or the security site's cookie. */
+  readonly via: 'bearer' | 'cookie';
+  /** The session's CSRF token, for a cookie session. */
+  readonly csrfToken?: string;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 /**
- * Finds the live session of `Authorization: Bearer <token>`.
+ * Finds the live session of `Authorization: Bearer <token>` or, without that
+ * header, of the `cp_session` cookie. A cookie session must carry its CSRF
+ * token in `X-CSRF-Token` on every request that is not GET or HEAD: the
+ * browser sends the cookie with any request, the header only from our pages.
  *
- * @throws ServiceError `ERR_UNAUTHENTICATED` when it is missing, unknown or expired.
+ * @throws ServiceError `ERR_UNAUTHENTICATED` when the session is missing,
+ *   unknown or expired; `ERR_CSRF` when a cookie request lacks its CSRF token.
  */
 export async function authenticate(
   services: Services,
   request: FastifyRequest,
 ): Promise<Authenticated> {
   const header = request.headers.authorization;
-  const match = header ? /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header) : null;
-  if (!match?.[1]) throw new ServiceError('ERR_UNAUTHENTICATED');
+  let token: string | null = null;
+  let via: Authenticated['via'] = 'bearer';
+  if (header !== undefined) {
+    token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header)?.[1] ?? null;
+  } else {
+    token = sessionCookie(request);
+    via = 'cookie';
+  }
+  if (!token) throw new ServiceError('ERR_UNAUTHENTICATED');
   const session = await services.db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select(['s.account_id', 's.device_id', 's.expires_at', 'a.email', 'a.status'])
-    .where('s.token_hash', '=', hashToken(match[1]))
+    .select(['s.id', 's.account_id', 's.device_id', 's.expires_at', 'a.email', 'a.status'])
+    .where('s.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!session || session.expires_at <= services.clock.now() || session.status !== 'active') {
     throw new ServiceError('ERR_UNAUTHENTICATED');
   }
+  if (via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+    if (!csrfTokenMatches(services, token, request)) throw new ServiceError('ERR_CSRF');
+  }
   return {
+    sessionId: session.id,
     accountId: session.account_id,
     email: session.email,
     deviceId: session.device_id,
     expiresAt: session.expires_at,
+    via,
+    ...(via === 'cookie' ? { csrfToken: csrfTokenFor(services, token) } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import {
   createDeviceKeyPair,
   createSigningKeyPair,
@@ -15,6 +16,8 @@ export interface Enrolled {
   readonly deviceId: string;
   /** The device's OCRA key (the test plays the device, so it may hold the bytes). */
   readonly ocraKey: Uint8Array;
+  /** The device's ECDSA P-256 private key, for signed device requests. */
+  readonly signingKey: webcrypto.CryptoKey;
 }
 
 /**
@@ -61,7 +64,12 @@ export async function activateWithCode(
   email: string,
   code: string,
   ip = '127.0.0.1',
-): Promise<{ accountId: string; deviceId: string; ocraKey: Uint8Array }> {
+): Promise<{
+  accountId: string;
+  deviceId: string;
+  ocraKey: Uint8Array;
+  signingKey: webcrypto.CryptoKey;
+}> {
   const agreement = await createDeviceKeyPair(false);
   const signing = await createSigningKeyPair(false);
   const response = await service.app.inject({
@@ -84,5 +92,10 @@ export async function activateWithCode(
     peerPublicKey: body.serverKey,
     deviceId: body.deviceId,
   });
-  return { accountId: body.accountId, deviceId: body.deviceId, ocraKey };
+  return {
+    accountId: body.accountId,
+    deviceId: body.deviceId,
+    ocraKey,
+    signingKey: signing.privateKey,
+  };
 }

@@ -67,6 +67,9 @@ export async function startTestService(
     CIPHERPAD_MASTER_KEY: randomBytes(32).toString('base64url'),
     CIPHERPAD_PUBLIC_URL: 'http://cipherpad.test',
     LOG_LEVEL: 'silent',
+    // No built site or app: what the workspace has built must not change a test.
+    CIPHERPAD_SITE_DIR: join(dataDir, 'no-site'),
+    CIPHERPAD_APP_DIR: join(dataDir, 'no-app'),
     ...options.env,
   });
   let location: DatabaseLocation;

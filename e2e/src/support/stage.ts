@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { desktopContext, launchChromium, phoneContext, screenshot } from './browser.js';
+import { FakeCamera } from './fake-camera.js';
+import { RunningService } from './service.js';
+
+/**
+ * Everything a browser test plays on: the service, one Chromium whose fake
+ * camera the test controls, the security site in a desktop window and the
+ * phone app in a phone-sized one, both in `locale`.
+ */
+export class Stage {
+  readonly service: RunningService;
+  readonly camera: FakeCamera;
+  readonly browser: Browser;
+  readonly desk: BrowserContext;
+  readonly phone: BrowserContext;
+  readonly site: Page;
+  readonly app: Page;
+  /** Uncaught errors of any page of either window: a step that leaves one fails. */
+  readonly pageErrors: string[] = [];
+  readonly #cameraDir: string;
+
+  private constructor(parts: {
+    service: RunningService;
+    camera: FakeCamera;
+    cameraDir: string;
+    browser: Browser;
+    desk: BrowserContext;
+    phone: BrowserContext;
+    site: Page;
+    app: Page;
+  }) {
+    this.service = parts.service;
+    this.camera = parts.camera;
+    this.#cameraDir = parts.cameraDir;
+    this.browser = parts.browser;
+    this.desk = parts.desk;
+    this.phone = parts.phone;
+    this.site = parts.site;
+    this.app = parts.app;
+    for (const context of [this.desk, this.phone]) {
+      context.on('weberror', (error) => this.pageErrors.push(String(error.error())));
+    }
+  }
+
+  static async open(locale = 'en-US'): Promise<Stage> {
+    const service = await RunningService.start();
+    const cameraDir = mkdtempSync(join(tmpdir(), 'cipherpad-camera-'));
+    const camera = new FakeCamera(join(cameraDir, 'camera.y4m'));
+    const browser = await launchChromium(camera.path);
+    const desk = await desktopContext(browser, locale);
+    const phone = await phoneContext(browser, service.url, locale);
+    const site = await desk.newPage();
+    const app = await phone.newPage();
+    return new Stage({ service, camera, cameraDir, browser, desk, phone, site, app });
+  }
+
+  /** Saves what both screens show, named after a failed step, for the person reading the failure. */
+  async screenshotFailure(step: string): Promise<void> {
+    const name = `failed-${step.replace(/\W+/g, '-').slice(0, 60)}`;
+    await screenshot(this.site, `${name}-site`).catch(() => {});
+    await screenshot(this.app, `${name}-app`).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.service.stop();
+    rmSync(this.#cameraDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,181 @@
+import type { Page } from 'playwright-core';
+import QRCode from 'qrcode';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser.js';
+import { browserTestsEnabled } from './support/enabled.js';
+import type { FakeCamera } from './support/fake-camera.js';
+import { newestCode } from './support/outbox.js';
+import type { RunningService } from './support/service.js';
+import { Stage } from './support/stage.js';
+import { attribute, text, visible } from './support/wait.js';
+
+const CYRILLIC = /[А-Яа-яЁё]/;
+
+/**
+ * Wrong input in the browser, for a person who reads Russian: each mistake
+ * shows a clear message in their language, and leaves nothing half-done
+ * (no session opened, keys and challenges still usable where they should be).
+ */
+describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', () => {
+  const email = `boris.${Date.now()}@example.com`;
+  const phone = '+79161234567';
+  const pin = '135790';
+  let stage: Stage;
+  let service: RunningService;
+  let camera: FakeCamera;
+  let site: Page;
+  let app: Page;
+
+  beforeAll(async () => {
+    stage = await Stage.open('ru-RU');
+    ({ service, camera, site, app } = stage);
+    await registerThroughTheApi();
+
+    const activation = await newestCode(service, phone, { pattern: /\b(\d{8,10})\b/ });
+    await app.goto(`${service.url}/app/`);
+    await app.getByTestId('welcome-activate').click();
+    await app.getByTestId('activate-email').fill(email);
+    await app.getByTestId('activate-code').fill(activation.code);
+    await app.getByTestId('activate-use-pin').check();
+    await app.getByTestId('activate-pin').fill(pin);
+    await app.getByTestId('activate-pin-repeat').fill(pin);
+    await app.getByTestId('activate-wipe-5').check();
+    await app.getByTestId('activate-submit').click();
+    await visible(app.getByTestId('screen-authorization'));
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail')
+      await stage.screenshotFailure(`ru-${context.task.name}`);
+    expect(stage.pageErrors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await stage?.close();
+  });
+
+  it('a wrong PIN says how many tries are left, and the right one still opens the keys', async () => {
+    await app.reload();
+    await visible(app.getByTestId('screen-unlock'));
+    await app.getByTestId('unlock-pin').fill('000000');
+    await app.getByTestId('unlock-submit').click();
+    const message = await text(app.getByTestId('unlock-error'), /4/);
+    expect(message).toMatch(CYRILLIC);
+    await screenshot(app, 'ru-01-app-wrong-pin');
+    await app.getByTestId('unlock-pin').fill(pin);
+    await app.getByTestId('unlock-submit').click();
+    await visible(app.getByTestId('screen-authorization'));
+  });
+
+  it('a QR code that is not Cipherpad’s, or a broken Cipherpad one, is named as such', async () => {
+    await app.getByTestId('nav-scan').click();
+    for (const content of ['https://example.com/promo', 'cipherpad:login?challenge=1234']) {
+      camera.showPng(await QRCode.toBuffer(content, { margin: 4, scale: 8 }));
+      await app.getByTestId('scan-start').click();
+      const message = await text(app.getByTestId('scan-error'), CYRILLIC, 15_000);
+      expect(message, content).toMatch(/QR/);
+      await screenshot(
+        app,
+        `ru-02-app-unreadable-qr-${content.startsWith('https') ? 'foreign' : 'broken'}`,
+      );
+      if (await app.getByTestId('scan-stop').isVisible())
+        await app.getByTestId('scan-stop').click();
+    }
+    camera.showBlank();
+    // Nothing was answered or approved: the app is where it was.
+    await visible(app.getByTestId('screen-scan'));
+  });
+
+  it('a wrong response says so with the attempts left, opens no session, and the right one still works', async () => {
+    const challenge = await startSignIn();
+    await site.getByTestId('response').fill('00000000');
+    await site.getByTestId('verify').click();
+    const message = await text(site.getByTestId('error'), /2/);
+    expect(message).toMatch(CYRILLIC);
+    await screenshot(site, 'ru-03-site-wrong-response');
+    expect(await sessionStatus()).toBe(401);
+
+    await site.getByTestId('response').fill(await appResponse(challenge));
+    await site.getByTestId('verify').click();
+    await site.waitForURL(/\/settings(\.html)?/);
+    expect(await sessionStatus()).toBe(200);
+    await site.getByTestId('sign-out').click();
+    await visible(site.getByTestId('login-submit'));
+  });
+
+  it('five failures in a row block the account, and say for how long', async () => {
+    // Three wrong responses close the first challenge, two more on a second one block.
+    for (const wrong of [3, 2]) {
+      const challenge = await startSignIn();
+      for (let i = 0; i < wrong; i++) {
+        await site.getByTestId('response').fill(String(10_000_000 + i));
+        await site.getByTestId('verify').click();
+        await text(site.getByTestId('error'), CYRILLIC);
+        if (i < wrong - 1) await visible(site.getByTestId('response'));
+      }
+      expect(challenge).toMatch(/^\d{8}$/);
+    }
+    const message = await text(site.getByTestId('error'), /заблокирована/);
+    expect(message).toMatch(/\d/);
+    await screenshot(site, 'ru-04-site-blocked');
+
+    // While blocked even the right response opens nothing.
+    const challenge = await startSignIn();
+    await site.getByTestId('response').fill(await appResponse(challenge));
+    await site.getByTestId('verify').click();
+    await text(site.getByTestId('error'), /заблокирована/);
+    expect(await sessionStatus()).toBe(401);
+  });
+
+  it('an expired challenge says to start again, and opens no session', async () => {
+    service.advance(2 * 60_000); // past the one-minute block
+    const challenge = await startSignIn();
+    const response = await appResponse(challenge);
+    service.advance(6 * 60_000);
+    await site.getByTestId('response').fill(response);
+    await site.getByTestId('verify').click();
+    const message = await text(site.getByTestId('error'), /5 минут/);
+    expect(message).toMatch(CYRILLIC);
+    await screenshot(site, 'ru-05-site-expired');
+    expect(await sessionStatus()).toBe(401);
+  });
+
+  /** Registration through the API (the journey test does it in the browser). */
+  async function registerThroughTheApi(): Promise<void> {
+    const post = async (path: string, body: unknown) => {
+      const answer = await fetch(`${service.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!answer.ok) throw new Error(`POST ${path} → ${answer.status}: ${await answer.text()}`);
+      return (await answer.json()) as { id: string };
+    };
+    const { id } = await post('/v1/registrations', { email, phone });
+    const emailCode = await newestCode(service, email, { pattern: /\b(\d{6})\b/ });
+    await post(`/v1/registrations/${id}/email-verification`, { code: emailCode.code });
+    const smsCode = await newestCode(service, phone, { pattern: /\b(\d{6})\b/ });
+    await post(`/v1/registrations/${id}/phone-verification`, { code: smsCode.code });
+  }
+
+  /** Starts a sign-in on the site and returns its challenge. */
+  async function startSignIn(): Promise<string> {
+    await site.goto(`${service.url}/`);
+    await site.getByTestId('email').fill(email);
+    await site.getByTestId('login-submit').click();
+    const digits = await text(site.getByTestId('challenge'), /\d{4}\D*\d{4}/);
+    return digits.replace(/\D/g, '');
+  }
+
+  async function appResponse(challenge: string): Promise<string> {
+    await app.getByTestId('nav-authorization').click();
+    await app.getByTestId('auth-clear').click();
+    await app.getByTestId('auth-challenge').fill(challenge);
+    return attribute(app.getByTestId('auth-response'), 'data-value', /^\d{8}$/);
+  }
+
+  /** The status of `GET /v1/session` with the site's cookies: 200 signed in, 401 not. */
+  async function sessionStatus(): Promise<number> {
+    return (await site.request.get(`${service.url}/v1/session`)).status();
+  }
+});

@@ -1,0 +1,70 @@
+import { createSigningKeyPair } from '@cipherpad/core';
+import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../api/api-client.js';
+import type { PendingRequest } from './pending-request.js';
+import { type FeedStatus, RequestFeed } from './request-feed.js';
+
+const request = (id: string, createdAt: number): PendingRequest => ({
+  id,
+  kind: 'login',
+  challenge: '12345678',
+  site: null,
+  ip: '127.0.0.1',
+  createdAt,
+  expiresAt: Date.now() + 60_000,
+});
+
+describe('The pending-request feed (GET /v1/device/requests, /v1/device/events)', () => {
+  it('lists the pending requests, then adds and removes them as events arrive', async () => {
+    const seen: { path: string; authorization: string | null }[] = [];
+    let push: ((text: string) => void) | undefined;
+    const fetch = async (input: string, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      seen.push({ path: input, authorization: headers.get('authorization') });
+      if (input === '/v1/device/requests') {
+        return Response.json({ requests: [request('old', 1)] });
+      }
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (text) => controller.enqueue(new TextEncoder().encode(text));
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    };
+    const { privateKey } = await createSigningKeyPair();
+    const updates: { ids: string[]; added: string | undefined }[] = [];
+    const statuses: FeedStatus[] = [];
+    const feed = new RequestFeed(
+      new ApiClient({ fetch }),
+      { deviceId: 'dev_1', signingKey: privateKey },
+      {
+        onRequests: (requests, added) =>
+          updates.push({ ids: requests.map((r) => r.id), added: added?.id }),
+        onStatus: (status) => statuses.push(status),
+      },
+    );
+    feed.start();
+    await waitFor(() => push !== undefined && statuses.includes('live'));
+    push!(`: connected\n\nevent: request\ndata: ${JSON.stringify(request('new', 2))}\n\n`);
+    await waitFor(() => updates.length >= 2);
+    push!('event: closed\ndata: {"id":"old"}\n\n');
+    await waitFor(() => updates.length >= 3);
+    feed.stop();
+
+    expect(updates).toEqual([
+      { ids: ['old'], added: undefined },
+      { ids: ['new', 'old'], added: 'new' },
+      { ids: ['new'], added: undefined },
+    ]);
+    expect(seen.map((s) => s.path)).toEqual(['/v1/device/requests', '/v1/device/events']);
+    for (const { authorization } of seen) {
+      expect(authorization).toMatch(/^Cipherpad-Device id=dev_1,ts=\d+,sig=[A-Za-z0-9_-]{86}$/);
+    }
+    expect(statuses.at(-1)).toBe('off');
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error('timed out');
+}

@@ -1,0 +1,16 @@
+import type { Services } from '../services.js';
+import { accountTopic, challengeTopic, type PendingRequest } from './event-bus.js';
+
+/** Tells the account's open apps that a request waits for them. */
+export function announceRequest(services: Services, email: string, request: PendingRequest): void {
+  services.events.publish(accountTopic(email), { type: 'request', request });
+}
+
+/**
+ * Tells the account's open apps that a request is no longer pending, and the
+ * site waiting on it that its status changed. `email` is null for a decoy.
+ */
+export function announceClosed(services: Services, email: string | null, id: string): void {
+  if (email !== null) services.events.publish(accountTopic(email), { type: 'closed', id });
+  services.events.publish(challengeTopic(id), { type: 'changed', id });
+}

@@ -1,0 +1,81 @@
+/** Something that happened, sent to whoever listens on a topic. JSON-serializable. */
+export type BusEvent =
+  | { readonly type: 'request'; readonly request: PendingRequest }
+  | { readonly type: 'closed'; readonly id: string }
+  | { readonly type: 'changed'; readonly id: string }
+  | { readonly type: 'revoked'; readonly deviceId: string };
+
+/** A request waiting for the person's approval in the app (docs/web-api.md). */
+export interface PendingRequest {
+  readonly id: string;
+  readonly kind: 'login' | 'payment';
+  readonly challenge: string;
+  readonly site: string | null;
+  readonly ip: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly payment?: {
+    readonly amount: string;
+    readonly purse: string;
+    readonly currency?: string;
+  };
+}
+
+/**
+ * Live notifications between the requests of the service: publish on a
+ * topic, and every current subscriber of that topic gets the event. Delivery
+ * is best effort (a subscriber that is not there misses it), so every reader
+ * also reads the database: the app lists pending requests when it connects,
+ * and a long poll checks the login again every second. Several instances
+ * share events by implementing this over Redis pub/sub.
+ */
+export interface EventBus {
+  publish(topic: string, event: BusEvent): void;
+  /** @returns a function that ends the subscription. */
+  subscribe(topic: string, listener: (event: BusEvent) => void): () => void;
+}
+
+/** The event bus of one process. */
+export class LocalEventBus implements EventBus {
+  readonly #listeners = new Map<string, Set<(event: BusEvent) => void>>();
+
+  publish(topic: string, event: BusEvent): void {
+    const listeners = this.#listeners.get(topic);
+    if (!listeners) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken listener must not keep the event from the others.
+      }
+    }
+  }
+
+  subscribe(topic: string, listener: (event: BusEvent) => void): () => void {
+    let listeners = this.#listeners.get(topic);
+    if (!listeners) {
+      listeners = new Set();
+      this.#listeners.set(topic, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.#listeners.get(topic);
+      if (!current) return;
+      current.delete(listener);
+      if (current.size === 0) this.#listeners.delete(topic);
+    };
+  }
+}
+
+/**
+ * The topic of an account's devices: requests appear and close there, and a
+ * deactivated device hears that it was revoked. Keyed by the account's email.
+ */
+export function accountTopic(email: string): string {
+  return `account:${email}`;
+}
+
+/** The topic of one challenge: its status changed (approved, denied, used, failed). */
+export function challengeTopic(id: string): string {
+  return `challenge:${id}`;
+}

@@ -1,0 +1,101 @@
+import { recordEvent } from '../audit/record-event.js';
+import { hashToken } from '../crypto/code-hasher.js';
+import { randomString } from '../crypto/random-pool.js';
+import { newId } from '../db/new-id.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { LoginSession } from '../login/verify-login.js';
+import type { Services } from '../services.js';
+import { announceClosed } from './approval-events.js';
+import { assertWaitToken } from './wait-token.js';
+
+/**
+ * Opens the session of a login the person approved in the app, for the site
+ * that started it (it shows its wait token). Exactly once: the claim is a
+ * conditional UPDATE from `approved` to `used`, so of concurrent redemptions
+ * one wins and the others get `ERR_CHALLENGE_CLOSED`.
+ *
+ * @throws ServiceError `ERR_LOGIN_NOT_FOUND`, `ERR_WAIT_TOKEN_INVALID`,
+ *   `ERR_LOGIN_PENDING` (not approved yet), `ERR_CHALLENGE_EXPIRED`,
+ *   `ERR_CHALLENGE_CLOSED` (denied, failed, answered or redeemed).
+ */
+export async function redeemApproval(
+  services: Services,
+  id: string,
+  waitToken: unknown,
+  ip: string,
+): Promise<LoginSession> {
+  const { db, clock, policy } = services;
+  const row = await db
+    .selectFrom('challenges as c')
+    .leftJoin('accounts as a', 'a.id', 'c.account_id')
+    .leftJoin('devices as d', 'd.id', 'c.approved_by')
+    .select([
+      'c.account_id',
+      'c.status',
+      'c.mode',
+      'c.expires_at',
+      'c.wait_token_hash',
+      'c.approved_by',
+      'a.email',
+      'a.status as account_status',
+      'd.status as device_status',
+    ])
+    .where('c.id', '=', id)
+    .where('c.purpose', '=', 'login')
+    .executeTakeFirst();
+  if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
+  assertWaitToken(waitToken, row.wait_token_hash);
+  const now = clock.now();
+  if (row.status === 'pending') {
+    throw new ServiceError(now >= row.expires_at ? 'ERR_CHALLENGE_EXPIRED' : 'ERR_LOGIN_PENDING');
+  }
+  if (row.status !== 'approved') throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  if (now >= row.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+  if (row.account_status === 'locked') throw new ServiceError('ERR_ACCOUNT_LOCKED');
+  // Deactivating the device that approved withdraws its approval.
+  if (
+    row.account_id === null ||
+    row.email === null ||
+    row.approved_by === null ||
+    row.device_status !== 'active'
+  ) {
+    throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  }
+  const accountId = row.account_id;
+  const deviceId = row.approved_by;
+
+  const token = randomString(32, 'base64url');
+  const expiresAt = now + policy.sessionTtlMs;
+  await db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('challenges')
+      .set({ status: 'used', completed_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'approved')
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: newId(),
+        token_hash: hashToken(token),
+        account_id: accountId,
+        device_id: deviceId,
+        ip,
+        created_at: now,
+        expires_at: expiresAt,
+      })
+      .execute();
+    await recordEvent(trx, {
+      accountId,
+      type: 'login.succeeded',
+      ip,
+      deviceId,
+      details: { mode: row.mode, approval: 'online' },
+      at: now,
+    });
+  });
+  announceClosed(services, null, id);
+  return { token, expiresAt, accountId, email: row.email, deviceId };
+}

@@ -1,0 +1,239 @@
+import { computeResponse, constantTimeEqual } from '@cipherpad/core';
+import { type Kysely, sql } from 'kysely';
+import { confirmationOf } from '../account/get-account.js';
+import {
+  assertNotBlocked,
+  recordFailure,
+  recordSuccess,
+  refuseWrongAnswer,
+} from '../accounts/lockout.js';
+import { announceClosed } from '../approval/approval-events.js';
+import { assertWaitToken } from '../approval/wait-token.js';
+import { recordEvent } from '../audit/record-event.js';
+import type { ConfirmationChangeTable, Database } from '../db/schema.js';
+import { ServiceError } from '../errors/service-error.js';
+import { rejectResponse } from '../login/verify-login.js';
+import type { Services } from '../services.js';
+import type { ConfirmationSettings } from './operations.js';
+
+/** What confirms a change: a typed response or SMS code, or the site's wait token after approval. */
+export interface ConfirmationProof {
+  readonly response?: unknown;
+  readonly waitToken?: unknown;
+}
+
+type Change = Pick<ConfirmationChangeTable, 'id' | 'channel' | 'method' | 'operations'>;
+
+/**
+ * Applies a confirmation change once it is confirmed: by the app's response
+ * to its challenge, by the app's online approval (the site then shows its
+ * wait token), or by the SMS code. The limits of a login hold: a wrong
+ * answer counts against the change (it closes after
+ * `policy.challengeMaxAttempts`) and the account (blocks, then a lock), and
+ * the claim is conditional, so a change applies at most once.
+ *
+ * @throws ServiceError `ERR_CHANGE_NOT_FOUND`, `ERR_CHALLENGE_CLOSED`,
+ *   `ERR_CHALLENGE_EXPIRED`, `ERR_LOGIN_PENDING`, `ERR_WAIT_TOKEN_INVALID`,
+ *   `ERR_ACCOUNT_LOCKED`, `ERR_ACCOUNT_BLOCKED`, `ERR_RESPONSE_REJECTED`
+ *   (with `attemptsLeft`), `ERR_VALIDATION`.
+ */
+export async function verifyConfirmationChange(
+  services: Services,
+  who: { accountId: string; email: string },
+  id: string,
+  proof: ConfirmationProof,
+  ip: string,
+): Promise<ConfirmationSettings> {
+  const { db, clock } = services;
+  const row = await db
+    .selectFrom('confirmation_changes as x')
+    .innerJoin('accounts as a', 'a.id', 'x.account_id')
+    .select([
+      'x.id',
+      'x.channel',
+      'x.method',
+      'x.operations',
+      'x.code_hash',
+      'x.status',
+      'x.expires_at',
+      'a.status as account_status',
+      'a.blocked_until',
+      'a.block_level',
+      'a.failed_attempts',
+    ])
+    .where('x.id', '=', id)
+    .where('x.account_id', '=', who.accountId)
+    .executeTakeFirst();
+  if (!row) throw new ServiceError('ERR_CHANGE_NOT_FOUND');
+  if (row.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  assertNotBlocked(services, {
+    status: row.account_status,
+    blocked_until: row.blocked_until,
+    block_level: row.block_level,
+  });
+  const now = clock.now();
+  const hadFailures = row.failed_attempts > 0 || row.block_level > 0;
+  const response = proof.response;
+  if (response !== undefined && (typeof response !== 'string' || response.length > 64)) {
+    throw new ServiceError('ERR_VALIDATION', {}, 'response must be a string of digits.');
+  }
+  const typed = typeof response === 'string' ? response.replace(/[\s-]/g, '') : null;
+
+  if (row.channel === 'sms') {
+    if (now >= row.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+    if (typed === null) throw new ServiceError('ERR_VALIDATION', {}, 'response is required.');
+    if (!services.codes.matches(`settings-sms:${id}`, typed, row.code_hash ?? '')) {
+      await rejectSmsCode(services, id, who.accountId, ip);
+    }
+    return applyChange(services, who, row, hadFailures, ip, async (trx) => {
+      const claimed = await trx
+        .updateTable('confirmation_changes')
+        .set({ status: 'applied', completed_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return claimed.numUpdatedRows > 0n;
+    });
+  }
+
+  const challenge = await db
+    .selectFrom('challenges as c')
+    .leftJoin('devices as d', 'd.id', 'c.approved_by')
+    .select(['c.challenge', 'c.status', 'c.expires_at', 'c.wait_token_hash', 'd.status as device'])
+    .where('c.id', '=', id)
+    .where('c.purpose', '=', 'settings')
+    .executeTakeFirst();
+  if (!challenge) throw new ServiceError('ERR_CHANGE_NOT_FOUND');
+  const claim = (from: 'pending' | 'approved') => async (trx: Kysely<Database>) => {
+    const claimed = await trx
+      .updateTable('challenges')
+      .set({ status: 'used', completed_at: now })
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) return false;
+    await trx
+      .updateTable('confirmation_changes')
+      .set({ status: 'applied', completed_at: now })
+      .where('id', '=', id)
+      .execute();
+    return true;
+  };
+
+  if (typed === null) {
+    // Approved online: the site that started the change shows its wait token.
+    assertWaitToken(proof.waitToken, challenge.wait_token_hash);
+    if (challenge.status === 'pending') {
+      throw new ServiceError(
+        now >= challenge.expires_at ? 'ERR_CHALLENGE_EXPIRED' : 'ERR_LOGIN_PENDING',
+      );
+    }
+    if (challenge.status !== 'approved' || challenge.device !== 'active') {
+      throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    }
+    if (now >= challenge.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+    const settings = await applyChange(services, who, row, hadFailures, ip, claim('approved'));
+    announceClosed(services, null, id);
+    return settings;
+  }
+
+  if (challenge.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  if (now >= challenge.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+  const devices = await db
+    .selectFrom('devices')
+    .select(['id', 'ocra_key_enc'])
+    .where('account_id', '=', who.accountId)
+    .where('status', '=', 'active')
+    .execute();
+  let matched = false;
+  for (const device of devices) {
+    const key = services.deviceKeys.open(device.id, device.ocra_key_enc);
+    const expected = await computeResponse(key, {
+      mode: 'authorization',
+      challenge: challenge.challenge,
+    });
+    // Every device is checked, match or not, so timing does not tell which matched.
+    if (constantTimeEqual(expected, typed)) matched = true;
+  }
+  if (!matched) await rejectResponse(services, id, who.email, who.accountId, ip);
+  const settings = await applyChange(services, who, row, hadFailures, ip, claim('pending'));
+  announceClosed(services, who.email, id);
+  return settings;
+}
+
+/** Claims the confirmation and applies the new settings, in one transaction. */
+async function applyChange(
+  services: Services,
+  who: { accountId: string },
+  change: Change,
+  hadFailures: boolean,
+  ip: string,
+  claim: (trx: Kysely<Database>) => Promise<boolean>,
+): Promise<ConfirmationSettings> {
+  const { db, clock } = services;
+  const settings = confirmationOf({
+    confirmation_method: change.method,
+    confirmation_operations: change.operations,
+  });
+  await db.transaction().execute(async (trx) => {
+    if (!(await claim(trx))) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    await trx
+      .updateTable('accounts')
+      .set({
+        confirmation_method: settings.method,
+        confirmation_operations: JSON.stringify(settings.operations),
+      })
+      .where('id', '=', who.accountId)
+      .execute();
+    if (hadFailures) await recordSuccess(trx, who.accountId);
+    await recordEvent(trx, {
+      accountId: who.accountId,
+      type: 'confirmation.changed',
+      ip,
+      details: {
+        method: settings.method,
+        operations: settings.operations.join(','),
+        channel: change.channel,
+      },
+      at: clock.now(),
+    });
+  });
+  return settings;
+}
+
+/** Counts a wrong SMS code against the change and the account, then refuses. */
+async function rejectSmsCode(
+  services: Services,
+  id: string,
+  accountId: string,
+  ip: string,
+): Promise<never> {
+  const { db, clock, policy, delivery } = services;
+  const now = clock.now();
+  const outcome = await db.transaction().execute(async (trx) => {
+    const counted = await trx
+      .updateTable('confirmation_changes')
+      .set({
+        attempts: sql`attempts + 1`,
+        status: sql`case when attempts + 1 >= ${policy.challengeMaxAttempts} then 'failed' else status end`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .returning('attempts')
+      .executeTakeFirst();
+    if (!counted) return { closed: true as const };
+    const block = await recordFailure(services, trx, accountId, ip);
+    await recordEvent(trx, {
+      accountId,
+      type: 'confirmation.failed',
+      ip,
+      details: { channel: 'sms' },
+      at: now,
+    });
+    return { closed: false as const, attempts: counted.attempts, block };
+  });
+  delivery.kick();
+  refuseWrongAnswer(services, outcome, now);
+}

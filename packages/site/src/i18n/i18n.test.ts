@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { en } from './en.js';
+import { formatMessage, type Message, pickLang } from './message.js';
+import { ru } from './ru.js';
+
+const params = (message: Message) =>
+  [
+    ...new Set(
+      (typeof message === 'string' ? [message] : Object.values(message))
+        .join(' ')
+        .match(/\{\w+\}/g) ?? [],
+    ),
+  ].sort();
+
+describe('site texts in English and Russian', () => {
+  it('have exactly the same keys', () => {
+    expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('have no empty text', () => {
+    for (const table of [en, ru]) {
+      for (const [key, message] of Object.entries(table)) {
+        const texts = typeof message === 'string' ? [message] : Object.values(message);
+        for (const text of texts) expect(text.trim(), key).not.toBe('');
+      }
+    }
+  });
+
+  it('use the same parameters in both languages', () => {
+    for (const [key, message] of Object.entries(en)) {
+      expect(params(ru[key as keyof typeof en]), key).toEqual(params(message));
+    }
+  });
+
+  it('give every plural form Russian needs', () => {
+    for (const [key, message] of Object.entries(ru)) {
+      if (typeof message === 'string') continue;
+      expect(message.one, key).toBeDefined();
+      expect(message.few, key).toBeDefined();
+      expect(message.many, key).toBeDefined();
+    }
+  });
+
+  it('are not left in English in the Russian table', () => {
+    const same = Object.keys(en).filter((key) => {
+      const a = en[key as keyof typeof en];
+      const b = ru[key as keyof typeof en];
+      return typeof a === 'string' && a === b && /[a-z]{4}/i.test(a) && a !== 'Cipherpad';
+    });
+    expect(same).toEqual([]);
+  });
+});
+
+describe('formatMessage', () => {
+  it('fills parameters and keeps unknown ones visible', () => {
+    expect(formatMessage('en', 'Rename {name}', { name: 'Pixel' })).toBe('Rename Pixel');
+    expect(formatMessage('en', 'Rename {name}')).toBe('Rename {name}');
+  });
+
+  it('picks the Russian plural form by n', () => {
+    const forms = en['err.attemptsLeft'];
+    expect(formatMessage('en', forms, { n: 1 })).toBe('1 attempt left.');
+    expect(formatMessage('en', forms, { n: 2 })).toBe('2 attempts left.');
+    const ruForms = ru['err.attemptsLeft'];
+    expect(formatMessage('ru', ruForms, { n: 1 })).toBe('Осталась 1 попытка.');
+    expect(formatMessage('ru', ruForms, { n: 2 })).toBe('Осталось 2 попытки.');
+    expect(formatMessage('ru', ruForms, { n: 5 })).toBe('Осталось 5 попыток.');
+    expect(formatMessage('ru', ruForms, { n: 21 })).toBe('Осталась 21 попытка.');
+  });
+});
+
+describe('pickLang', () => {
+  it('prefers the saved choice', () => {
+    expect(pickLang('ru', ['en-GB'])).toBe('ru');
+  });
+
+  it('takes the first browser language the site speaks', () => {
+    expect(pickLang(null, ['de-DE', 'ru-RU', 'en'])).toBe('ru');
+    expect(pickLang(null, ['en-US', 'ru'])).toBe('en');
+  });
+
+  it('falls back to English', () => {
+    expect(pickLang('xx', ['fr', 'de'])).toBe('en');
+    expect(pickLang(null, [])).toBe('en');
+  });
+});

@@ -1,0 +1,56 @@
+import { currentLang } from '../i18n/i18n.js';
+import { api } from './api.js';
+import { bind, h, tr } from './dom.js';
+import { formatTime } from './format.js';
+import { errorBox, showError, whileBusy } from './forms.js';
+import { qrImage } from './qr-view.js';
+
+/**
+ * An activation QR code (PRODUCT.md flow 4) fetched from `endpoint` (the
+ * registration's or the signed-in account's), with its expiry, a warning that
+ * it is secret, a button for a fresh one and a link to the phone app.
+ */
+export function activationQr(endpoint: string, autoload: boolean): HTMLElement {
+  const holder = h('div', { class: 'qr-holder' });
+  const errors = errorBox();
+  const button = h('button', {
+    type: 'button',
+    class: 'secondary',
+    text: tr('reg.qrButton'),
+    testid: 'activation-qr-button',
+  });
+  const box = h(
+    'div',
+    { class: 'stack activation' },
+    holder,
+    errors,
+    h('p', {}, button),
+    h(
+      'p',
+      {},
+      h('a', { href: '/app/', class: 'button', text: tr('common.openApp'), testid: 'app-link' }),
+    ),
+  );
+  const load = () =>
+    whileBusy(box, async () => {
+      try {
+        const { uri, expiresAt } = await api<{ uri: string; expiresAt: number }>('POST', endpoint);
+        const until = h('p', { class: 'hint' });
+        bind(until, () =>
+          tr('common.validUntil', { time: formatTime(expiresAt, currentLang()) })(),
+        );
+        holder.replaceChildren(
+          qrImage(uri, 'activation-qr'),
+          until,
+          h('p', { class: 'warning', text: tr('reg.qrSecret') }),
+        );
+        bind(button, tr('reg.qrAgain'));
+        errors.hidden = true;
+      } catch (error) {
+        showError(errors, error);
+      }
+    });
+  button.addEventListener('click', () => void load());
+  if (autoload) void load();
+  return box;
+}

@@ -1,0 +1,49 @@
+import { api, setCsrfToken } from './api.js';
+import { ApiError } from './api-error.js';
+
+/** The signed-in person, as `GET /v1/session` tells it. */
+export interface SessionInfo {
+  readonly account: { readonly id: string; readonly email: string };
+  readonly deviceId: string | null;
+  readonly expiresAt: number;
+  readonly csrfToken?: string;
+}
+
+/**
+ * Reads the cookie session (if any) and keeps its CSRF token in memory.
+ * Resolves to null when nobody is signed in.
+ */
+export async function loadSession(): Promise<SessionInfo | null> {
+  try {
+    const session = await api<SessionInfo>('GET', '/v1/session');
+    setCsrfToken(session.csrfToken ?? null);
+    return session;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED') return null;
+    throw error;
+  }
+}
+
+/** Ends the session (the service clears the cookie) and forgets the CSRF token. */
+export async function signOut(): Promise<void> {
+  try {
+    await api('POST', '/v1/session/logout');
+  } catch (error) {
+    // Already ended is as good as ended.
+    if (!(error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED')) throw error;
+  }
+  setCsrfToken(null);
+}
+
+/** Sends a signed-out person to the sign-in page, to come back here afterwards. */
+export function requireSignIn(): void {
+  location.replace(`/?next=${encodeURIComponent(location.pathname)}`);
+}
+
+const PAGES = new Set(['/settings.html', '/activity.html', '/outbox.html', '/register.html']);
+
+/** Where to go after signing in: a page of this site named by `next`, else the settings. */
+export function nextPage(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next && PAGES.has(next) ? next : '/settings.html';
+}
