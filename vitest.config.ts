@@ -8,6 +8,7 @@ const alias = {
   '@cipherpad/core': source('./packages/core/src/index.ts'),
   '@cipherpad/server/testing': source('./packages/server/src/testing.ts'),
   '@cipherpad/server': source('./packages/server/src/index.ts'),
+  '@cipherpad/keeper': source('./packages/keeper/src/index.ts'),
 };
 
 const postgresUrl = process.env.CIPHERPAD_TEST_POSTGRES_URL?.trim();
@@ -77,6 +78,28 @@ export default defineConfig({
           env: { CIPHERPAD_TEST_DB: 'sqlite' },
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          ...common,
+          name: 'keeper',
+          include: ['packages/keeper/src/**/*.test.ts'],
+          env: { KEEPER_TEST_DB: 'sqlite' },
+        },
+      },
+      ...(postgresUrl
+        ? [
+            {
+              resolve: { alias },
+              test: {
+                ...common,
+                name: 'keeper (postgres)',
+                include: ['packages/keeper/src/**/*.test.ts'],
+                env: { KEEPER_TEST_DB: 'postgres', CIPHERPAD_TEST_POSTGRES_URL: postgresUrl },
+              },
+            },
+          ]
+        : []),
       ...(postgresUrl
         ? [
             {

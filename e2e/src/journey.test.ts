@@ -4,6 +4,7 @@ import { phoneContext, screenshot } from './support/browser.js';
 import { browserTestsEnabled } from './support/enabled.js';
 import type { FakeCamera } from './support/fake-camera.js';
 import { newestCode } from './support/outbox.js';
+import { appResponse, type Person, signInTyped, startSignIn } from './support/person.js';
 import type { RunningService } from './support/service.js';
 import { Stage } from './support/stage.js';
 import { attribute, text, until, visible } from './support/wait.js';
@@ -17,6 +18,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
   const email = `ada.${Date.now()}@example.com`;
   const phone = '+44 20 7946 0018';
   const pin = '482916';
+  const person: Person = { email, phone, pin };
   let stage: Stage;
   let service: RunningService;
   let browser: Browser;
@@ -94,8 +96,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
   });
 
   it('logs in by typing the challenge into the app, with the phone offline', async () => {
-    await startSignIn();
-    const challenge = (await site.getByTestId('challenge').textContent())?.replace(/\D/g, '') ?? '';
+    const challenge = await startSignIn(site, service, person);
     expect(challenge).toMatch(/^\d{8}$/);
     await screenshot(site, '05-site-challenge');
 
@@ -120,7 +121,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
   });
 
   it('logs in by scanning the site’s QR code with the app’s camera', async () => {
-    await startSignIn();
+    await startSignIn(site, service, person);
     camera.showPng(await site.getByTestId('challenge-qr').screenshot());
     await app.getByTestId('nav-scan').click();
     await app.getByTestId('scan-start').click();
@@ -139,7 +140,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
   });
 
   it('logs in by approving online, after typing the number the site shows', async () => {
-    await startSignIn();
+    await startSignIn(site, service, person);
     const number = (await site.getByTestId('match-number').textContent())?.trim() ?? '';
     expect(number).toMatch(/^\d{2}$/);
     await app.getByTestId('nav-requests').click();
@@ -154,7 +155,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
   });
 
   it('denies an attempt in the app, and the site says so', async () => {
-    await startSignIn();
+    await startSignIn(site, service, person);
     await app.getByTestId('nav-requests').click();
     const deny = app.locator('[data-testid^="approve-"][data-testid$="-deny"]').first();
     await visible(deny, 10_000);
@@ -164,13 +165,13 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
   });
 
   it('turns confirmation on, which itself asks for a confirmation', async () => {
-    await signInTyped();
+    await signInTyped(site, app, service, person);
     await site.getByTestId('conf-method-app').check();
     await site.getByTestId('conf-op-payment').check();
     await site.getByTestId('conf-save').click();
     const challenge = (await site.getByTestId('challenge').textContent())?.replace(/\D/g, '') ?? '';
     expect(challenge).toMatch(/^\d{8}$/);
-    await site.getByTestId('response').fill(await appResponse(challenge));
+    await site.getByTestId('response').fill(await appResponse(app, challenge));
     await site.getByTestId('verify').click();
     await visible(site.getByTestId('conf-result'));
     await screenshot(site, '10-site-settings');
@@ -204,7 +205,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
       async () => (await row.getAttribute('data-status', { timeout: 200 })) ?? site.url(),
       (state) => state === 'deactivated' || !/settings/.test(site.url()),
     );
-    await signInTyped(newPhone);
+    await signInTyped(site, newPhone, service, person);
 
     await site.goto(`${service.url}/activity.html`);
     await visible(site.getByTestId('activity-row').first());
@@ -229,32 +230,6 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     return site
       .getByTestId('device-row')
       .filter({ has: site.getByTestId('device-name').getByText(name, { exact: true }) });
-  }
-
-  /** Opens the sign-in page and asks for a login for the person's email. */
-  async function startSignIn(): Promise<void> {
-    await site.goto(`${service.url}/`);
-    await site.getByTestId('email').fill(email);
-    await site.getByTestId('login-submit').click();
-    await visible(site.getByTestId('challenge'));
-  }
-
-  async function signInTyped(phonePage: Page = app): Promise<void> {
-    await startSignIn();
-    const challenge = (await site.getByTestId('challenge').textContent())?.replace(/\D/g, '') ?? '';
-    await site.getByTestId('response').fill(await appResponse(challenge, phonePage));
-    await site.getByTestId('verify').click();
-    await site.waitForURL(/\/settings(\.html)?/);
-  }
-
-  /** The app's Authorization-mode response to `challenge`. */
-  async function appResponse(challenge: string, phonePage: Page = app): Promise<string> {
-    await phonePage.getByTestId('nav-authorization').click();
-    await phonePage.getByTestId('auth-clear').click();
-    await phonePage.getByTestId('auth-challenge').fill(challenge);
-    const response = phonePage.getByTestId('auth-response');
-    await attribute(response, 'data-value', /^\d{8}$/);
-    return (await response.getAttribute('data-value')) ?? '';
   }
 
   async function unlockApp(): Promise<void> {

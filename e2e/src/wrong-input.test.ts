@@ -4,10 +4,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './support/browser.js';
 import { browserTestsEnabled } from './support/enabled.js';
 import type { FakeCamera } from './support/fake-camera.js';
-import { newestCode } from './support/outbox.js';
+import {
+  activateApp,
+  appResponse,
+  type Person,
+  registerThroughTheApi,
+  startSignIn,
+} from './support/person.js';
 import type { RunningService } from './support/service.js';
 import { Stage } from './support/stage.js';
-import { attribute, text, visible } from './support/wait.js';
+import { text, visible } from './support/wait.js';
 
 const CYRILLIC = /[А-Яа-яЁё]/;
 
@@ -17,9 +23,8 @@ const CYRILLIC = /[А-Яа-яЁё]/;
  * (no session opened, keys and challenges still usable where they should be).
  */
 describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', () => {
-  const email = `boris.${Date.now()}@example.com`;
-  const phone = '+79161234567';
   const pin = '135790';
+  const person: Person = { email: `boris.${Date.now()}@example.com`, phone: '+79161234567', pin };
   let stage: Stage;
   let service: RunningService;
   let camera: FakeCamera;
@@ -29,19 +34,8 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
   beforeAll(async () => {
     stage = await Stage.open('ru-RU');
     ({ service, camera, site, app } = stage);
-    await registerThroughTheApi();
-
-    const activation = await newestCode(service, phone, { pattern: /\b(\d{8,10})\b/ });
-    await app.goto(`${service.url}/app/`);
-    await app.getByTestId('welcome-activate').click();
-    await app.getByTestId('activate-email').fill(email);
-    await app.getByTestId('activate-code').fill(activation.code);
-    await app.getByTestId('activate-use-pin').check();
-    await app.getByTestId('activate-pin').fill(pin);
-    await app.getByTestId('activate-pin-repeat').fill(pin);
-    await app.getByTestId('activate-wipe-5').check();
-    await app.getByTestId('activate-submit').click();
-    await visible(app.getByTestId('screen-authorization'));
+    await registerThroughTheApi(service, person);
+    await activateApp(app, service, person);
   });
 
   afterEach(async (context) => {
@@ -87,7 +81,7 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
   });
 
   it('a wrong response says so with the attempts left, opens no session, and the right one still works', async () => {
-    const challenge = await startSignIn();
+    const challenge = await startSignIn(site, service, person);
     await site.getByTestId('response').fill('00000000');
     await site.getByTestId('verify').click();
     const message = await text(site.getByTestId('error'), /2/);
@@ -95,7 +89,7 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
     await screenshot(site, 'ru-03-site-wrong-response');
     expect(await sessionStatus()).toBe(401);
 
-    await site.getByTestId('response').fill(await appResponse(challenge));
+    await site.getByTestId('response').fill(await appResponse(app, challenge));
     await site.getByTestId('verify').click();
     await site.waitForURL(/\/settings(\.html)?/);
     expect(await sessionStatus()).toBe(200);
@@ -106,7 +100,7 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
   it('five failures in a row block the account, and say for how long', async () => {
     // Three wrong responses close the first challenge, two more on a second one block.
     for (const wrong of [3, 2]) {
-      const challenge = await startSignIn();
+      const challenge = await startSignIn(site, service, person);
       for (let i = 0; i < wrong; i++) {
         await site.getByTestId('response').fill(String(10_000_000 + i));
         await site.getByTestId('verify').click();
@@ -120,8 +114,8 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
     await screenshot(site, 'ru-04-site-blocked');
 
     // While blocked even the right response opens nothing.
-    const challenge = await startSignIn();
-    await site.getByTestId('response').fill(await appResponse(challenge));
+    const challenge = await startSignIn(site, service, person);
+    await site.getByTestId('response').fill(await appResponse(app, challenge));
     await site.getByTestId('verify').click();
     await text(site.getByTestId('error'), /заблокирована/);
     expect(await sessionStatus()).toBe(401);
@@ -129,8 +123,8 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
 
   it('an expired challenge says to start again, and opens no session', async () => {
     service.advance(2 * 60_000); // past the one-minute block
-    const challenge = await startSignIn();
-    const response = await appResponse(challenge);
+    const challenge = await startSignIn(site, service, person);
+    const response = await appResponse(app, challenge);
     service.advance(6 * 60_000);
     await site.getByTestId('response').fill(response);
     await site.getByTestId('verify').click();
@@ -139,40 +133,6 @@ describe.runIf(browserTestsEnabled)('wrong input, in the person’s language', (
     await screenshot(site, 'ru-05-site-expired');
     expect(await sessionStatus()).toBe(401);
   });
-
-  /** Registration through the API (the journey test does it in the browser). */
-  async function registerThroughTheApi(): Promise<void> {
-    const post = async (path: string, body: unknown) => {
-      const answer = await fetch(`${service.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!answer.ok) throw new Error(`POST ${path} → ${answer.status}: ${await answer.text()}`);
-      return (await answer.json()) as { id: string };
-    };
-    const { id } = await post('/v1/registrations', { email, phone });
-    const emailCode = await newestCode(service, email, { pattern: /\b(\d{6})\b/ });
-    await post(`/v1/registrations/${id}/email-verification`, { code: emailCode.code });
-    const smsCode = await newestCode(service, phone, { pattern: /\b(\d{6})\b/ });
-    await post(`/v1/registrations/${id}/phone-verification`, { code: smsCode.code });
-  }
-
-  /** Starts a sign-in on the site and returns its challenge. */
-  async function startSignIn(): Promise<string> {
-    await site.goto(`${service.url}/`);
-    await site.getByTestId('email').fill(email);
-    await site.getByTestId('login-submit').click();
-    const digits = await text(site.getByTestId('challenge'), /\d{4}\D*\d{4}/);
-    return digits.replace(/\D/g, '');
-  }
-
-  async function appResponse(challenge: string): Promise<string> {
-    await app.getByTestId('nav-authorization').click();
-    await app.getByTestId('auth-clear').click();
-    await app.getByTestId('auth-challenge').fill(challenge);
-    return attribute(app.getByTestId('auth-response'), 'data-value', /^\d{8}$/);
-  }
 
   /** The status of `GET /v1/session` with the site's cookies: 200 signed in, 401 not. */
   async function sessionStatus(): Promise<number> {

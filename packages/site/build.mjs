@@ -17,6 +17,7 @@ const PAGES = [
   { file: 'verify-email.html', entry: 'verify-email', title: 'Email confirmation' },
   { file: 'settings.html', entry: 'settings', title: 'Settings' },
   { file: 'activity.html', entry: 'activity', title: 'Activity' },
+  { file: 'confirm.html', entry: 'confirm', title: 'Confirmation request' },
   { file: 'outbox.html', entry: 'outbox', title: 'Development outbox' },
   { file: '404.html', entry: 'not-found', title: 'Page not found' },
 ];

@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 
 /** Debian's Chromium; a test tool's own browser download is not used. */
 export const CHROMIUM = process.env.CIPHERPAD_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,8 +42,10 @@ export async function phoneContext(
   browser: Browser,
   origin: string,
   locale = 'en-US',
+  options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
+    ...options,
     viewport: { width: 412, height: 915 },
     deviceScaleFactor: 2.625,
     isMobile: true,
@@ -51,8 +59,12 @@ export async function phoneContext(
 }
 
 /** A desktop browser window for the security site. */
-export async function desktopContext(browser: Browser, locale = 'en-US'): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+export async function desktopContext(
+  browser: Browser,
+  locale = 'en-US',
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  return browser.newContext({ ...options, viewport: { width: 1280, height: 800 }, locale });
 }
 
 /** Saves a full-page screenshot named `name`.png (not committed; see .gitignore). */

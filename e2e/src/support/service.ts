@@ -20,13 +20,14 @@ export class RunningService {
   /** Milliseconds added to the real time: `advance` moves the service's clock. */
   readonly #offset: { ms: number };
   readonly #service: Service;
-  readonly #dataDir: string;
+  /** The service's data folder (its SQLite file and master key), for operator commands. */
+  readonly dataDir: string;
 
   private constructor(service: Service, url: string, dataDir: string, offset: { ms: number }) {
     this.#service = service;
     this.#offset = offset;
     this.url = url;
-    this.#dataDir = dataDir;
+    this.dataDir = dataDir;
   }
 
   static async start(): Promise<RunningService> {
@@ -66,11 +67,11 @@ export class RunningService {
 
   async stop(): Promise<void> {
     await this.#service.close();
-    rmSync(this.#dataDir, { recursive: true, force: true });
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();

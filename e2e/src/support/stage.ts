@@ -46,13 +46,17 @@ export class Stage {
     }
   }
 
-  static async open(locale = 'en-US'): Promise<Stage> {
+  /**
+   * `bypassCsp` lets a test inject a checker into the pages (the accessibility
+   * audit); every other test keeps the service's CSP in force.
+   */
+  static async open(locale = 'en-US', { bypassCsp = false } = {}): Promise<Stage> {
     const service = await RunningService.start();
     const cameraDir = mkdtempSync(join(tmpdir(), 'cipherpad-camera-'));
     const camera = new FakeCamera(join(cameraDir, 'camera.y4m'));
     const browser = await launchChromium(camera.path);
-    const desk = await desktopContext(browser, locale);
-    const phone = await phoneContext(browser, service.url, locale);
+    const desk = await desktopContext(browser, locale, { bypassCSP: bypassCsp });
+    const phone = await phoneContext(browser, service.url, locale, { bypassCSP: bypassCsp });
     const site = await desk.newPage();
     const app = await phone.newPage();
     return new Stage({ service, camera, cameraDir, browser, desk, phone, site, app });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config/config.js';
 import { generateMasterKey } from './crypto/master-key.js';
+import { SiteCommandError, siteCommand } from './sites/site-command.js';
 import { startService } from './start-service.js';
 import { describeStartupError } from './startup-error.js';
 
@@ -19,6 +20,17 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  if (process.argv[2] === 'site') {
+    try {
+      const result = await siteCommand(process.argv.slice(3), config);
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } catch (error) {
+      if (!(error instanceof SiteCommandError)) throw error;
+      process.stderr.write(`cipherpad-server site: ${error.message}\n`);
+      process.exit(2);
+    }
+    return;
   }
   let service: Awaited<ReturnType<typeof startService>>;
   try {

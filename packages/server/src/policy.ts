@@ -28,6 +28,19 @@ export interface Policy {
   readonly activationsPerIp: number;
   /** Confirmation changes an account may start per minute (each may send an SMS). */
   readonly confirmationChangesPerAccount: number;
+  /** Requests a relying site may make per minute to the confirmation API. */
+  readonly siteRequestsPerMinute: number;
+  /**
+   * How long after its creation a confirmation for an email without an
+   * account can be kept open while the person registers inline (flow 3).
+   */
+  readonly confirmationRegistrationWindowMs: number;
+  /** An Idempotency-Key's first answer is kept this long. */
+  readonly idempotencyKeyTtlMs: number;
+  /** A code sent by SMS for one operation lives this long (flow 14). */
+  readonly smsConfirmationTtlMs: number;
+  /** A webhook is retried, with growing waits, for this long after the change it reports. */
+  readonly webhookRetryForMs: number;
 }
 
 const MINUTE = 60_000;
@@ -49,4 +62,9 @@ export const defaultPolicy: Policy = Object.freeze({
   registrationsPerAddress: 3,
   activationsPerIp: 20,
   confirmationChangesPerAccount: 5,
+  siteRequestsPerMinute: 600,
+  confirmationRegistrationWindowMs: 30 * MINUTE,
+  idempotencyKeyTtlMs: 24 * 60 * MINUTE,
+  smsConfirmationTtlMs: 5 * MINUTE,
+  webhookRetryForMs: 24 * 60 * MINUTE,
 });

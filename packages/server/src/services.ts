@@ -11,6 +11,7 @@ import { Delivery, type Transports } from './delivery/delivery.js';
 import { DeviceKeys } from './devices/device-keys.js';
 import type { Policy } from './policy.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 /** Everything a feature needs, built once by {@link createServices}. */
 export interface Services {
@@ -27,6 +28,8 @@ export interface Services {
   readonly rateLimiter: RateLimiter;
   /** Live notifications: pending requests for the app, status changes for waiting sites. */
   readonly events: EventBus;
+  /** Webhook calls to relying sites, delivered at least once. */
+  readonly webhooks: WebhookDispatcher;
 }
 
 /** The composition root: builds the services from their dependencies. */
@@ -60,5 +63,12 @@ export function createServices(deps: {
     }),
     rateLimiter: new RateLimiter(deps.db, deps.clock),
     events: deps.events ?? new LocalEventBus(),
+    webhooks: new WebhookDispatcher({
+      db: deps.db,
+      clock: deps.clock,
+      log: deps.log,
+      secrets,
+      retryForMs: deps.policy.webhookRetryForMs,
+    }),
   };
 }

@@ -4,6 +4,7 @@ import { buildApp } from './app/build-app.js';
 import { loggerOptions } from './app/logger-options.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
+import { startConfirmationSweeper } from './confirmation/expire-confirmations.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { type DatabaseLocation, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -75,12 +76,16 @@ export async function startService(
   });
   const app = await buildApp(services, log);
   services.delivery.start();
+  services.webhooks.start();
+  const sweeper = startConfirmationSweeper(services);
   return {
     app,
     services,
     async close() {
       await app.close();
+      clearInterval(sweeper);
       await services.delivery.stop();
+      await services.webhooks.stop();
       await handle.close();
       stdout?.close();
     },

@@ -1,3 +1,8 @@
+export {
+  deviceAuthorization,
+  deviceRequest,
+  type SigningDevice,
+} from './testing/device-request.js';
 export { activateWithCode, type Enrolled, enroll } from './testing/enroll.js';
 export {
   FakeClock,

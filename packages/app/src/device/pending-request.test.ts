@@ -24,4 +24,24 @@ describe('Pending requests and number matching', () => {
     expect(isPendingRequest({ ...request, kind: 'other' })).toBe(false);
     expect(isPendingRequest({ ...request, id: 1 })).toBe(false);
   });
+
+  it('reads what a relying site adds: operation, note and first time', () => {
+    const request = {
+      id: 'cf1',
+      kind: 'login',
+      challenge: '12345678',
+      site: 'Keeper Demo',
+      ip: '127.0.0.1',
+      createdAt: 1,
+      expiresAt: 2,
+      operation: { type: 'operation', name: 'trust-limit', description: 'Limit 100 WMZ' },
+      note: null,
+      firstTime: true,
+    };
+    expect(isPendingRequest(request)).toBe(true);
+    expect(isPendingRequest({ ...request, operation: { type: 'transfer' } })).toBe(false);
+    expect(isPendingRequest({ ...request, operation: { type: 'operation', name: 7 } })).toBe(false);
+    expect(isPendingRequest({ ...request, firstTime: 'yes' })).toBe(false);
+    expect(isPendingRequest({ ...request, note: 5 })).toBe(false);
+  });
 });

@@ -1,6 +1,33 @@
+/**
+ * The named operations a relying site can ask to confirm (docs/web-api.md, "Confirmation
+ * settings"), besides a login and a payment.
+ */
+export const OPERATION_NAMES = [
+  'login',
+  'payment',
+  'personal-data',
+  'security-settings',
+  'trust-transfer',
+  'merchant-payment',
+  'credit-exchange',
+  'trust-limit',
+] as const;
+
+/** One of {@link OPERATION_NAMES}. */
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+/** What a relying site asks to confirm (docs/confirmation-api.md, "Confirmations"). */
+export interface RequestOperation {
+  readonly type: 'login' | 'operation' | 'payment';
+  /** For `type: 'operation'`: which one; a name this app does not know is shown as sent. */
+  readonly name?: string;
+  /** The site's own words about the operation (at most 200 characters). */
+  readonly description?: string;
+}
+
 /** A login or payment waiting for the person's approval (docs/web-api.md, "The app's side"). */
 export interface PendingRequest {
-  /** The login id. */
+  /** The login or confirmation id. */
   readonly id: string;
   readonly kind: 'login' | 'payment';
   /** The 8-digit challenge. */
@@ -16,6 +43,26 @@ export interface PendingRequest {
     readonly purse: string;
     readonly currency?: string;
   };
+  /** For a relying site's confirmation: what it asks for. */
+  readonly operation?: RequestOperation;
+  /** For a payment: the note to the recipient. */
+  readonly note?: string;
+  /** The person has not yet allowed this site to ask: approving also records the consent. */
+  readonly firstTime?: boolean;
+}
+
+const optional = (value: unknown, type: 'string' | 'boolean') =>
+  value === undefined || value === null || typeof value === type;
+
+function isOperation(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'object') return false;
+  const op = value as Record<string, unknown>;
+  return (
+    (op.type === 'login' || op.type === 'operation' || op.type === 'payment') &&
+    optional(op.name, 'string') &&
+    optional(op.description, 'string')
+  );
 }
 
 /** Whether a value from the service has the shape of a {@link PendingRequest}. */
@@ -27,7 +74,10 @@ export function isPendingRequest(value: unknown): value is PendingRequest {
     (r.kind === 'login' || r.kind === 'payment') &&
     typeof r.challenge === 'string' &&
     (r.site === null || typeof r.site === 'string') &&
-    typeof r.expiresAt === 'number'
+    typeof r.expiresAt === 'number' &&
+    isOperation(r.operation) &&
+    optional(r.note, 'string') &&
+    optional(r.firstTime, 'boolean')
   );
 }
 

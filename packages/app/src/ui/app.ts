@@ -2,6 +2,7 @@ import type { ApiClient } from '../api/api-client.js';
 import { errorCode } from '../app-error.js';
 import type { PendingRequest } from '../device/pending-request.js';
 import { type FeedStatus, RequestFeed } from '../device/request-feed.js';
+import { operationText } from '../device/request-summary.js';
 import { errorMessage, type Language, type MessageKey, translate } from '../i18n/i18n.js';
 import type { Registration } from '../register/registration.js';
 import type { DeviceVault } from '../vault/device-vault.js';
@@ -203,7 +204,12 @@ export class App implements AppContext {
     ) {
       this.#newRequest = undefined;
     }
+    const scanned = this.#screen.name === 'confirm' ? this.#screen.request.id : undefined;
     if (this.#screen.name === 'requests') {
+      this.#newRequest = undefined;
+      this.#render('keep');
+    } else if (scanned !== undefined && added?.id === scanned) {
+      // The scanned request arrived from the service: its details and online approval can show.
       this.#newRequest = undefined;
       this.#render('keep');
     } else {
@@ -214,7 +220,7 @@ export class App implements AppContext {
 
   #describe(request: PendingRequest): string {
     return this.t('newRequest', {
-      op: this.t(request.kind === 'login' ? 'opLogin' : 'opPayment'),
+      op: operationText(request, (key, params) => this.t(key, params)),
       site: request.site ?? this.t('securitySite'),
     });
   }

@@ -5,6 +5,9 @@ import { accountRoutes } from '../account/account-routes.js';
 import { activationRoutes } from '../activation/activation-routes.js';
 import { approvalRoutes } from '../approval/approval-routes.js';
 import { deviceRoutes } from '../approval/device-routes.js';
+import { confirmPageRoutes } from '../confirmation/confirm-page-routes.js';
+import { confirmationRoutes } from '../confirmation/confirmation-routes.js';
+import { consentRoutes } from '../consent/consent-routes.js';
 import { ERROR_CODES } from '../errors/error-codes.js';
 import { ServiceError } from '../errors/service-error.js';
 import { healthRoutes } from '../health/health-routes.js';
@@ -13,7 +16,9 @@ import { outboxRoutes } from '../outbox/outbox-routes.js';
 import { registrationRoutes } from '../registration/registration-routes.js';
 import type { Services } from '../services.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
+import { smsConfirmationRoutes } from '../sms-confirmation/sms-confirmation-routes.js';
 import { webRoutes } from '../web/web-routes.js';
+import { openApiRoutes, registerOpenApi } from './openapi.js';
 import { RequestLog } from './request-log.js';
 
 /**
@@ -88,7 +93,9 @@ export async function buildApp(
     reply.code(404).send({ error: 'ERR_NOT_FOUND', message: ERROR_CODES.ERR_NOT_FOUND.message }),
   );
 
+  await registerOpenApi(app, services);
   await app.register(async (api) => {
+    await openApiRoutes(api);
     await healthRoutes(api, services);
     await registrationRoutes(api, services);
     await activationRoutes(api, services);
@@ -97,6 +104,10 @@ export async function buildApp(
     await deviceRoutes(api, services);
     await sessionRoutes(api, services);
     await accountRoutes(api, services);
+    await consentRoutes(api, services);
+    await confirmationRoutes(api, services);
+    await confirmPageRoutes(api, services);
+    await smsConfirmationRoutes(api, services);
     await webRoutes(api, services);
     if (services.config.env === 'development') await outboxRoutes(api, services);
   });

@@ -86,7 +86,7 @@ export async function approvalRoutes(app: FastifyInstance, services: Services): 
 }
 
 /** Aborts when the client goes away before the answer is sent. */
-function connectionClosed(reply: FastifyReply): AbortSignal {
+export function connectionClosed(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once('close', () => controller.abort());
   return controller.signal;

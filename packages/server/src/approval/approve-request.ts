@@ -1,5 +1,6 @@
 import { constantTimeEqual } from '@cipherpad/core';
 import { assertNotBlocked, recordSuccess } from '../accounts/lockout.js';
+import { approveConfirmation } from '../confirmation/approve-confirmation.js';
 import type { AccountStatus, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import { rejectResponse } from '../login/verify-login.js';
@@ -9,7 +10,7 @@ import type { AuthenticatedDevice } from './device-auth.js';
 import { APPROVABLE_PURPOSES } from './pending-requests.js';
 
 /** A request as a device acting on it reads it, with its account's block state. */
-interface RequestForDevice {
+export interface RequestForDevice {
   readonly account_id: string | null;
   readonly status: ChallengeStatus;
   readonly expires_at: number;
@@ -96,6 +97,12 @@ export async function approveRequest(
     await rejectResponse(services, id, device.email, device.accountId, ip);
   }
   const now = clock.now();
+  if (row.purpose === 'confirmation') {
+    // A relying site's confirmation is done by the approval itself: no site redeems it.
+    await approveConfirmation(services, device, id, row, ip, now);
+    announceClosed(services, device.email, id);
+    return { status: 'approved' };
+  }
   await db.transaction().execute(async (trx) => {
     const approved = await trx
       .updateTable('challenges')

@@ -1,4 +1,5 @@
 import { recordEvent } from '../audit/record-event.js';
+import { settleConfirmation } from '../confirmation/settle-confirmation.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { announceClosed } from './approval-events.js';
@@ -30,6 +31,9 @@ export async function denyRequest(
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (denied.numUpdatedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    if (row.purpose === 'confirmation') {
+      await settleConfirmation(trx, id, { status: 'denied' }, now);
+    }
     await recordEvent(trx, {
       accountId: device.accountId,
       type: 'login.denied',
@@ -39,6 +43,7 @@ export async function denyRequest(
       at: now,
     });
   });
+  services.webhooks.kick();
   announceClosed(services, device.email, id);
   return { status: 'denied' };
 }

@@ -31,6 +31,16 @@ const pendingRequest = {
         currency: { type: 'string' },
       },
     },
+    operation: {
+      type: 'object',
+      properties: {
+        type: { type: 'string' },
+        name: { type: 'string' },
+        description: { type: 'string' },
+      },
+    },
+    note: { type: 'string' },
+    firstTime: { type: 'boolean' },
   },
 } as const;
 

@@ -19,6 +19,16 @@ export interface PendingRequest {
     readonly purse: string;
     readonly currency?: string;
   };
+  /** What a relying site asks to confirm (docs/confirmation-api.md); absent for a plain login. */
+  readonly operation?: {
+    readonly type: 'login' | 'operation' | 'payment';
+    readonly name?: string;
+    readonly description?: string;
+  };
+  /** A payment's note, from the site. */
+  readonly note?: string;
+  /** The person has not yet allowed this site: approving also records the consent. */
+  readonly firstTime?: boolean;
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { ChallengeMode } from '../db/schema.js';
+import type { ChallengeMode, ConfirmationKind } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { PendingRequest } from './event-bus.js';
 
 /** The purposes of challenges a device can approve online. */
-export const APPROVABLE_PURPOSES = ['login', 'settings'] as const;
+export const APPROVABLE_PURPOSES = ['login', 'settings', 'confirmation'] as const;
 
 /** How many pending requests the app is shown at most. */
 const MAX_PENDING = 20;
@@ -20,6 +20,12 @@ export function toPendingRequest(row: {
   amount: string | null;
   purse: string | null;
   currency: string | null;
+  /** A relying site's confirmation: its kind, operation and note, and whether the person consented. */
+  kind?: ConfirmationKind | null;
+  operation_name?: string | null;
+  description?: string | null;
+  note?: string | null;
+  consented_at?: number | null;
 }): PendingRequest {
   return {
     id: row.id,
@@ -38,6 +44,17 @@ export function toPendingRequest(row: {
           },
         }
       : {}),
+    ...(row.kind
+      ? {
+          operation: {
+            type: row.kind,
+            ...(row.operation_name ? { name: row.operation_name } : {}),
+            ...(row.description ? { description: row.description } : {}),
+          },
+          ...(row.note ? { note: row.note } : {}),
+          firstTime: row.consented_at === null || row.consented_at === undefined,
+        }
+      : {}),
   };
 }
 
@@ -50,27 +67,36 @@ export async function listPendingRequests(
   accountId: string,
 ): Promise<PendingRequest[]> {
   const rows = await services.db
-    .selectFrom('challenges')
+    .selectFrom('challenges as c')
+    .leftJoin('confirmations as f', 'f.id', 'c.id')
+    .leftJoin('site_consents as sc', (join) =>
+      join.onRef('sc.site_id', '=', 'f.site_id').onRef('sc.account_id', '=', 'c.account_id'),
+    )
     .select([
-      'id',
-      'mode',
-      'challenge',
-      'site',
-      'ip',
-      'created_at',
-      'expires_at',
-      'amount',
-      'purse',
-      'currency',
+      'c.id',
+      'c.mode',
+      'c.challenge',
+      'c.site',
+      'c.ip',
+      'c.created_at',
+      'c.expires_at',
+      'c.amount',
+      'c.purse',
+      'c.currency',
+      'f.kind',
+      'f.operation_name',
+      'f.description',
+      'f.note',
+      'sc.created_at as consented_at',
     ])
     // The range on expires_at uses its index: only the last few minutes of challenges are read.
-    .where('expires_at', '>', services.clock.now())
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'pending')
-    .where('purpose', 'in', APPROVABLE_PURPOSES)
-    .where('match_number', 'is not', null)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .where('c.expires_at', '>', services.clock.now())
+    .where('c.account_id', '=', accountId)
+    .where('c.status', '=', 'pending')
+    .where('c.purpose', 'in', APPROVABLE_PURPOSES)
+    .where('c.match_number', 'is not', null)
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
     .limit(MAX_PENDING)
     .execute();
   return rows.map(toPendingRequest);

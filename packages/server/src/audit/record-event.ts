@@ -19,7 +19,10 @@ export interface AuditEvent {
     | 'device.renamed'
     | 'device.deactivated'
     | 'confirmation.changed'
-    | 'confirmation.failed';
+    | 'confirmation.failed'
+    | 'confirmation.succeeded'
+    | 'site.consented'
+    | 'site.consent_withdrawn';
   readonly ip: string | null;
   readonly deviceId?: string | null;
   readonly details?: Readonly<Record<string, string | number | boolean>>;

@@ -28,6 +28,8 @@ export interface Config {
   readonly siteDir: string;
   /** The built phone app, served at `/app/`; a missing folder serves nothing. */
   readonly appDir: string;
+  /** SMS confirmations (flow 14) one phone may get in a rolling 24 h, from all sites together. */
+  readonly smsConfirmationsPerPhonePerDay: number;
 }
 
 // The workspace's built site and app, next to this package: packages/server/{src,dist}/config/.
@@ -145,6 +147,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const siteDir = resolve(text('CIPHERPAD_SITE_DIR', resolve(packagesDir, 'site', 'dist')));
   const appDir = resolve(text('CIPHERPAD_APP_DIR', resolve(packagesDir, 'app', 'dist')));
 
+  const smsConfirmationsPerPhonePerDay = integer('SMS_CONFIRMATIONS_PER_PHONE_PER_DAY', 5, 0, 1000);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -169,5 +173,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     trustProxy,
     siteDir,
     appDir,
+    smsConfirmationsPerPhonePerDay,
   });
 }

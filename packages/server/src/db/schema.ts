@@ -19,6 +19,12 @@ export interface Database {
   audit_events: AuditEventTable;
   device_request_signatures: DeviceRequestSignatureTable;
   confirmation_changes: ConfirmationChangeTable;
+  sites: SiteTable;
+  site_consents: SiteConsentTable;
+  confirmations: ConfirmationTable;
+  idempotency_keys: IdempotencyKeyTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  sms_confirmations: SmsConfirmationTable;
 }
 
 export type AccountStatus = 'active' | 'locked';
@@ -192,6 +198,99 @@ export interface ConfirmationChangeTable {
   /** Wrong SMS codes (channel `sms`; the app channel counts on its challenge). */
   attempts: number;
   status: ConfirmationChangeStatus;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+/** A relying site (docs/confirmation-api.md). Its id is the client id. */
+export interface SiteTable {
+  id: string;
+  name: string;
+  /** SHA-256 (base64url) of the client secret. */
+  secret_hash: string;
+  webhook_url: string | null;
+  /** The webhook secret, sealed under the master key (`crypto/secret-box.ts`). */
+  webhook_secret_enc: string | null;
+  status: 'active' | 'removed';
+  created_at: number;
+}
+
+/** A person's consent to be asked for confirmations by a site. */
+export interface SiteConsentTable {
+  account_id: string;
+  site_id: string;
+  created_at: number;
+}
+
+export type ConfirmationKind = 'login' | 'operation' | 'payment';
+export type ConfirmationStatus = 'pending' | 'confirmed' | 'denied' | 'expired' | 'failed';
+
+/**
+ * A confirmation asked for by a site. Its id is that of its challenge row
+ * (purpose `confirmation`), which holds the account, the challenge, the
+ * payment's amount, purse and currency, the attempts and the expiry.
+ */
+export interface ConfirmationTable {
+  id: string;
+  site_id: string;
+  /** The email the site asked for, normalized. */
+  email: string;
+  kind: ConfirmationKind;
+  operation_name: string | null;
+  description: string | null;
+  note: string | null;
+  status: ConfirmationStatus;
+  /** `response` (typed or scanned) or `approval` (online). */
+  method: 'response' | 'approval' | null;
+  device_id: string | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** The first answer to a site's request with an `Idempotency-Key`, kept 24 h. */
+export interface IdempotencyKeyTable {
+  site_id: string;
+  key: string;
+  request_hash: string;
+  /** The answer's JSON, without secrets (the confirm page's token is derived again). */
+  answer: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/**
+ * Webhook calls to make, written in the same transaction as the change of
+ * status they report; the dispatcher delivers them at least once.
+ */
+export interface WebhookDeliveryTable {
+  id: string;
+  site_id: string;
+  confirmation_id: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'sending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** An operation confirmed by a code sent by SMS, without an account (PRODUCT.md flow 14). */
+export interface SmsConfirmationTable {
+  id: string;
+  site_id: string;
+  phone: string;
+  kind: 'operation' | 'payment';
+  operation_name: string | null;
+  description: string | null;
+  amount: string | null;
+  currency: string | null;
+  purse: string | null;
+  note: string | null;
+  code_hash: string;
+  attempts: number;
+  status: 'pending' | 'confirmed' | 'failed';
   created_at: number;
   expires_at: number;
   completed_at: number | null;

@@ -85,6 +85,45 @@ export const ERROR_CODES = {
   },
   ERR_DEVICE_NOT_FOUND: { status: 404, message: 'No such device on this account.' },
   ERR_CHANGE_NOT_FOUND: { status: 404, message: 'No such confirmation change on this account.' },
+
+  ERR_SITE_AUTH: {
+    status: 401,
+    message: "The site's client id or secret is missing or wrong (HTTP Basic authentication).",
+  },
+  ERR_RATE_LIMITED_SITE: {
+    status: 429,
+    message: 'Too many requests from this site in the last minute. Try again shortly.',
+  },
+  ERR_CONFIRMATION_NOT_FOUND: { status: 404, message: 'No such confirmation.' },
+  ERR_CONSENT_REQUIRED: {
+    status: 403,
+    message: 'The person has not yet allowed this site to ask for confirmations: see confirmUrl.',
+  },
+  ERR_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    message: 'This Idempotency-Key was already used with another request.',
+  },
+  ERR_SMS_DAILY_LIMIT: {
+    status: 429,
+    message: 'This phone has had its SMS confirmations for the day. Try again later.',
+  },
+  ERR_PAGE_TOKEN_INVALID: {
+    status: 403,
+    message: 'The X-Page-Token header is missing or does not belong to this confirmation.',
+  },
+  ERR_CONFIRMATION_ACCOUNT_MISMATCH: {
+    status: 403,
+    message: 'The signed-in account is not the one this confirmation is for.',
+  },
+  ERR_CONFIRMATION_BOUND: {
+    status: 409,
+    message: 'This confirmation already belongs to an account.',
+  },
+  ERR_ACCOUNT_NOT_READY: {
+    status: 409,
+    message: 'There is no account with an activated app for this email yet.',
+  },
+  ERR_SITE_NOT_FOUND: { status: 404, message: 'No consent to this site on the account.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A code the service may answer with. */

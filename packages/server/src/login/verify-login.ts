@@ -8,6 +8,7 @@ import {
 } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
+import { settleConfirmation } from '../confirmation/settle-confirmation.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { randomString } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
@@ -226,14 +227,19 @@ export async function rejectResponse(
       })
       .where('id', '=', id)
       .where('status', '=', 'pending')
-      .returning('attempts')
+      .returning(['attempts', 'status', 'purpose'])
       .executeTakeFirst();
     if (!counted) return { closed: true as const };
+    // A relying site's confirmation fails with its challenge, and its webhook is written with it.
+    if (counted.status === 'failed' && counted.purpose === 'confirmation') {
+      await settleConfirmation(trx, id, { status: 'failed' }, now);
+    }
     const block = accountId ? await recordFailure(services, trx, accountId, ip) : null;
     await recordEvent(trx, { accountId, type: 'login.failed', ip, at: now });
     return { closed: false as const, attempts: counted.attempts, block };
   });
   delivery.kick();
+  services.webhooks.kick();
   if (outcome.closed || outcome.attempts >= policy.challengeMaxAttempts) {
     announceClosed(services, email, id);
   }

@@ -52,7 +52,13 @@ export async function registrationRoutes(app: FastifyInstance, services: Service
 
   app.get<{ Params: { id: string } }>(
     '/v1/registrations/:id',
-    { schema: { params: idParams, response: { 200: status, '4xx': errorBody } } },
+    {
+      schema: {
+        summary: 'The status of a registration: which contacts are verified',
+        params: idParams,
+        response: { 200: status, '4xx': errorBody },
+      },
+    },
     async (request) => getRegistrationStatus(services, request.params.id),
   );
 

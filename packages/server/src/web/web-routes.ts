@@ -42,11 +42,13 @@ export async function webRoutes(app: FastifyInstance, services: Services): Promi
     return reply.callNotFound();
   };
 
-  app.get('/app', (_request, reply) => reply.redirect('/app/', 301));
-  app.get<{ Params: { '*': string } }>('/app/*', (request, reply) =>
+  // Static files are not part of the API's OpenAPI description.
+  const hidden = { schema: { hide: true } };
+  app.get('/app', hidden, (_request, reply) => reply.redirect('/app/', 301));
+  app.get<{ Params: { '*': string } }>('/app/*', hidden, (request, reply) =>
     serve(phoneApp, request.params['*'], request, reply),
   );
-  app.get<{ Params: { '*': string } }>('/*', (request, reply) => {
+  app.get<{ Params: { '*': string } }>('/*', hidden, (request, reply) => {
     const path = request.params['*'] ?? '';
     // The API's unknown paths stay JSON 404s.
     if (path === 'v1' || path.startsWith('v1/')) return reply.callNotFound();

@@ -58,6 +58,7 @@ export const en = {
   'login.registerLink': 'Register',
   'login.signedInAs': 'You are signed in as {email}.',
   'login.success': 'Signed in. Opening your settings…',
+  'login.successBack': 'Signed in. Going back…',
 
   'reg.title': 'Register',
   'reg.intro':
@@ -177,6 +178,70 @@ export const en = {
   'event.account.blocked': 'Account blocked for a while after failed attempts',
   'event.account.locked': 'Account locked after failed attempts',
   'event.session.ended': 'Signed out',
+  'event.site.consented': 'Site allowed to ask for confirmations',
+  'event.site.consent_withdrawn': 'Permission of a site withdrawn',
+  'event.confirmation.denied': 'Confirmation denied in the app',
+
+  'confirm.title': 'Confirmation request',
+  'confirm.intro': '{site} asks you to confirm this with Cipherpad:',
+  'confirm.site': 'Site',
+  'confirm.operation': 'Operation',
+  'confirm.description': 'Details',
+  'confirm.amount': 'Amount',
+  'confirm.recipient': 'Recipient purse',
+  'confirm.note': 'Note',
+  'confirm.email': 'For the account',
+  'confirm.op.login': 'Sign-in',
+  'confirm.op.payment': 'Payment',
+  'confirm.op.personal-data': 'Change of personal data',
+  'confirm.op.security-settings': 'Change of security settings',
+  'confirm.op.trust-transfer': 'Transfer on trust',
+  'confirm.op.merchant-payment': 'Payment to a merchant',
+  'confirm.op.credit-exchange': 'Credit exchange request',
+  'confirm.op.trust-limit': 'Opening a trust limit',
+  'confirm.op.other': 'Operation “{name}”',
+  'confirm.noLink':
+    'This link is incomplete or damaged. Open it again from the site that sent you here.',
+  'confirm.noAccountTitle': 'No Cipherpad account yet',
+  'confirm.noAccountText':
+    'There is no Cipherpad account for {email} yet. Register now: a code by email, another by SMS, then the phone app. Then you can confirm.',
+  'confirm.registerButton': 'Register {email}',
+  'confirm.regTitle': 'Register with Cipherpad',
+  'confirm.regIntro': 'We send a code to this email and another by SMS to your phone.',
+  'confirm.activateTitle': 'Activate the phone app',
+  'confirm.activateText':
+    'Your account is ready. Activate the Cipherpad app with the activation code sent by SMS, or scan this QR code from the app. This page goes on by itself once the app is activated.',
+  'confirm.activateTextNoQr':
+    'Activate the Cipherpad app for {email} with the activation code sent by SMS. This page goes on by itself once the app is activated.',
+  'confirm.activateWaiting': 'Waiting for the app to be activated…',
+  'confirm.challengeTitle': 'Confirm in the app',
+  'confirm.typeAtSite': 'Then type the response the app shows on {site}.',
+  'confirm.consentTitle': 'Allow {site}',
+  'confirm.consentText': '{site} has not asked you for confirmations before.',
+  'confirm.consentAllow': 'Allow {site} to ask you for confirmations',
+  'confirm.consentSignIn': 'Sign in with Cipherpad to allow it',
+  'confirm.consentOrApp': 'Or approve the request in the app: approving there allows {site} too.',
+  'confirm.consentOtherAccount':
+    'You are signed in with another account. Sign out, then sign in as {email} to allow {site}.',
+  'confirm.consented': '{site} may now ask you for confirmations.',
+  'confirm.final.confirmed': 'Confirmed. You can go back to {site}.',
+  'confirm.final.denied': 'The request was denied in the app. {site} is told so.',
+  'confirm.final.expired': 'This request has expired. Go back to {site} and start again.',
+  'confirm.final.failed':
+    'This request had too many wrong responses and is closed. Go back to {site} and start again.',
+  'confirm.checkAgain': 'Check again',
+
+  'sites.title': 'Sites you allow',
+  'sites.intro':
+    'These sites may ask you to confirm sign-ins, operations and payments with Cipherpad. A withdrawn site has to ask for your permission again.',
+  'sites.none': 'No sites yet.',
+  'sites.since': 'Allowed since',
+  'sites.withdrawShort': 'Withdraw',
+  'sites.withdraw': 'Withdraw the permission of {name}',
+  'sites.confirmWithdraw':
+    'Withdraw the permission of {name}? It will have to ask for it again the next time.',
+  'sites.confirmWithdrawButton': 'Yes, withdraw {name}',
+  'sites.withdrawn': 'The permission of {name} was withdrawn.',
 
   'outbox.title': 'Development outbox',
   'outbox.intro':
@@ -246,6 +311,20 @@ export const en = {
   'err.ERR_PUBLIC_KEY_INVALID': 'The device key is not valid.',
   'err.ERR_PRIVATE_KEY_INVALID': 'The device key is not valid.',
   'err.ERR_DEVICE_ID_INVALID': 'The device id is not valid.',
+  'err.ERR_SITE_AUTH': 'The site could not be authenticated.',
+  'err.ERR_RATE_LIMITED_SITE': 'Too many requests from this site. Try again shortly.',
+  'err.ERR_CONFIRMATION_NOT_FOUND':
+    'This confirmation request was not found. Open the link from the site again.',
+  'err.ERR_CONSENT_REQUIRED': 'First allow this site to ask you for confirmations.',
+  'err.ERR_IDEMPOTENCY_CONFLICT': 'This request was already sent with other details.',
+  'err.ERR_SMS_DAILY_LIMIT': 'This phone has had its SMS confirmations for today.',
+  'err.ERR_PAGE_TOKEN_INVALID':
+    'This confirmation link is not valid. Open it again from the site that sent you here.',
+  'err.ERR_CONFIRMATION_ACCOUNT_MISMATCH':
+    'You are signed in with another account than the one this request is for. Sign out and sign in with the right one.',
+  'err.ERR_CONFIRMATION_BOUND': 'This request already belongs to an account.',
+  'err.ERR_ACCOUNT_NOT_READY': 'The account has no activated phone app yet.',
+  'err.ERR_SITE_NOT_FOUND': 'This site is no longer on your list. Reload the page.',
   'err.network': 'The service cannot be reached. Check your connection and try again.',
   'err.badResponse': 'The service gave an answer this page does not understand.',
   'err.unknown': 'Something went wrong (error {code}).',

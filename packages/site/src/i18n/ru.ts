@@ -55,6 +55,7 @@ export const ru: Record<MessageKey, Message> = {
   'login.registerLink': 'Зарегистрироваться',
   'login.signedInAs': 'Вы вошли как {email}.',
   'login.success': 'Вход выполнен. Открываем настройки…',
+  'login.successBack': 'Вход выполнен. Возвращаемся…',
 
   'reg.title': 'Регистрация',
   'reg.intro':
@@ -174,6 +175,71 @@ export const ru: Record<MessageKey, Message> = {
   'event.account.blocked': 'Учётная запись временно заблокирована после неудачных попыток',
   'event.account.locked': 'Учётная запись заблокирована после неудачных попыток',
   'event.session.ended': 'Выход',
+  'event.site.consented': 'Сайту разрешено запрашивать подтверждения',
+  'event.site.consent_withdrawn': 'Разрешение сайта отозвано',
+  'event.confirmation.denied': 'Подтверждение отклонено в приложении',
+
+  'confirm.title': 'Запрос подтверждения',
+  'confirm.intro': '{site} просит подтвердить это с помощью Cipherpad:',
+  'confirm.site': 'Сайт',
+  'confirm.operation': 'Операция',
+  'confirm.description': 'Подробности',
+  'confirm.amount': 'Сумма',
+  'confirm.recipient': 'Кошелёк получателя',
+  'confirm.note': 'Примечание',
+  'confirm.email': 'Для учётной записи',
+  'confirm.op.login': 'Вход',
+  'confirm.op.payment': 'Платёж',
+  'confirm.op.personal-data': 'Изменение личных данных',
+  'confirm.op.security-settings': 'Изменение настроек безопасности',
+  'confirm.op.trust-transfer': 'Перевод по доверию',
+  'confirm.op.merchant-payment': 'Оплата продавцу',
+  'confirm.op.credit-exchange': 'Заявка на кредитной бирже',
+  'confirm.op.trust-limit': 'Открытие доверительного лимита',
+  'confirm.op.other': 'Операция «{name}»',
+  'confirm.noLink':
+    'Ссылка неполная или повреждена. Откройте её снова с сайта, который вас сюда направил.',
+  'confirm.noAccountTitle': 'Учётной записи Cipherpad ещё нет',
+  'confirm.noAccountText':
+    'Для {email} ещё нет учётной записи Cipherpad. Зарегистрируйтесь: код придёт на почту, ещё один — в SMS, затем понадобится приложение. После этого можно будет подтвердить.',
+  'confirm.registerButton': 'Зарегистрировать {email}',
+  'confirm.regTitle': 'Регистрация в Cipherpad',
+  'confirm.regIntro': 'Мы отправим код на эту почту и ещё один в SMS на ваш телефон.',
+  'confirm.activateTitle': 'Активируйте приложение',
+  'confirm.activateText':
+    'Учётная запись готова. Активируйте приложение Cipherpad кодом активации из SMS или отсканируйте этот QR-код в приложении. Страница продолжит сама, когда приложение будет активировано.',
+  'confirm.activateTextNoQr':
+    'Активируйте приложение Cipherpad для {email} кодом активации из SMS. Страница продолжит сама, когда приложение будет активировано.',
+  'confirm.activateWaiting': 'Ждём активации приложения…',
+  'confirm.challengeTitle': 'Подтвердите в приложении',
+  'confirm.typeAtSite': 'Затем введите ответ, который покажет приложение, на сайте {site}.',
+  'confirm.consentTitle': 'Разрешение для {site}',
+  'confirm.consentText': '{site} ещё не запрашивал у вас подтверждений.',
+  'confirm.consentAllow': 'Разрешить сайту {site} запрашивать подтверждения',
+  'confirm.consentSignIn': 'Войти в Cipherpad, чтобы разрешить',
+  'confirm.consentOrApp':
+    'Или подтвердите запрос в приложении: это тоже даст разрешение сайту {site}.',
+  'confirm.consentOtherAccount':
+    'Вы вошли в другую учётную запись. Выйдите и войдите как {email}, чтобы дать разрешение сайту {site}.',
+  'confirm.consented': 'Теперь {site} может запрашивать у вас подтверждения.',
+  'confirm.final.confirmed': 'Подтверждено. Можно вернуться на сайт {site}.',
+  'confirm.final.denied': 'Запрос отклонён в приложении. Сайт {site} об этом узнает.',
+  'confirm.final.expired': 'Срок запроса истёк. Вернитесь на сайт {site} и начните заново.',
+  'confirm.final.failed':
+    'Слишком много неверных ответов: запрос закрыт. Вернитесь на сайт {site} и начните заново.',
+  'confirm.checkAgain': 'Проверить снова',
+
+  'sites.title': 'Сайты с разрешением',
+  'sites.intro':
+    'Эти сайты могут просить вас подтверждать входы, операции и платежи через Cipherpad. Сайту, у которого разрешение отозвано, придётся попросить его снова.',
+  'sites.none': 'Таких сайтов пока нет.',
+  'sites.since': 'Разрешено с',
+  'sites.withdrawShort': 'Отозвать',
+  'sites.withdraw': 'Отозвать разрешение сайта {name}',
+  'sites.confirmWithdraw':
+    'Отозвать разрешение сайта {name}? В следующий раз ему придётся попросить его снова.',
+  'sites.confirmWithdrawButton': 'Да, отозвать у {name}',
+  'sites.withdrawn': 'Разрешение сайта {name} отозвано.',
 
   'outbox.title': 'Исходящие (разработка)',
   'outbox.intro':
@@ -249,6 +315,20 @@ export const ru: Record<MessageKey, Message> = {
   'err.ERR_PUBLIC_KEY_INVALID': 'Ключ устройства неверен.',
   'err.ERR_PRIVATE_KEY_INVALID': 'Ключ устройства неверен.',
   'err.ERR_DEVICE_ID_INVALID': 'Идентификатор устройства неверен.',
+  'err.ERR_SITE_AUTH': 'Не удалось проверить подлинность сайта.',
+  'err.ERR_RATE_LIMITED_SITE': 'Слишком много запросов от этого сайта. Повторите чуть позже.',
+  'err.ERR_CONFIRMATION_NOT_FOUND':
+    'Запрос подтверждения не найден. Откройте ссылку с сайта ещё раз.',
+  'err.ERR_CONSENT_REQUIRED': 'Сначала разрешите этому сайту запрашивать подтверждения.',
+  'err.ERR_IDEMPOTENCY_CONFLICT': 'Этот запрос уже был отправлен с другими данными.',
+  'err.ERR_SMS_DAILY_LIMIT': 'На этот телефон сегодня уже отправлено максимум SMS-подтверждений.',
+  'err.ERR_PAGE_TOKEN_INVALID':
+    'Ссылка на подтверждение недействительна. Откройте её снова с сайта, который вас сюда направил.',
+  'err.ERR_CONFIRMATION_ACCOUNT_MISMATCH':
+    'Вы вошли не в ту учётную запись, для которой этот запрос. Выйдите и войдите в нужную.',
+  'err.ERR_CONFIRMATION_BOUND': 'Этот запрос уже привязан к учётной записи.',
+  'err.ERR_ACCOUNT_NOT_READY': 'В учётной записи ещё нет активированного приложения.',
+  'err.ERR_SITE_NOT_FOUND': 'Этого сайта уже нет в списке. Обновите страницу.',
   'err.network': 'Сервис недоступен. Проверьте подключение и попробуйте снова.',
   'err.badResponse': 'Сервис ответил так, что страница не может это понять.',
   'err.unknown': 'Что-то пошло не так (ошибка {code}).',

@@ -4,6 +4,7 @@ import { bind, h, tr } from './dom.js';
 import { formatTime } from './format.js';
 import { errorBox, showError, whileBusy } from './forms.js';
 import { qrImage } from './qr-view.js';
+import type { Page } from './shell.js';
 
 /**
  * An activation QR code (PRODUCT.md flow 4) fetched from `endpoint` (the
@@ -52,5 +53,28 @@ export function activationQr(endpoint: string, autoload: boolean): HTMLElement {
     });
   button.addEventListener('click', () => void load());
   if (autoload) void load();
+  return box;
+}
+
+/** "Send the activation code again" (`POST /v1/activation/resend`), with its error line. */
+export function resendActivation(page: Page, email: string): HTMLElement {
+  const errors = errorBox('resend-error');
+  const resend = h('button', {
+    type: 'button',
+    class: 'secondary',
+    text: tr('reg.resend'),
+    testid: 'resend',
+  });
+  const box = h('div', { class: 'stack' }, errors, h('p', {}, resend));
+  resend.addEventListener('click', () =>
+    whileBusy(box, async () => {
+      try {
+        await api('POST', '/v1/activation/resend', { body: { email } });
+        page.say(tr('reg.resent'));
+      } catch (error) {
+        showError(errors, error);
+      }
+    }),
+  );
   return box;
 }

@@ -1,6 +1,6 @@
 import { currentLang, type MessageKey } from '../i18n/i18n.js';
 import { ApiError } from './api-error.js';
-import { bind, focus, h, show, tr } from './dom.js';
+import { bind, focus, h, type Render, show, tr } from './dom.js';
 import { challengeIsOver } from './error-message.js';
 import { digitsOnly, formatTime, groupChallenge } from './format.js';
 import {
@@ -14,7 +14,7 @@ import {
   whileBusy,
 } from './forms.js';
 import { qrImage } from './qr-view.js';
-import { waitForApproval } from './wait-approval.js';
+import { type WaitOutcome, waitForApproval } from './wait-approval.js';
 
 /** A challenge as the service hands it out (a login, or a change of settings). */
 export interface ChallengeInfo {
@@ -33,8 +33,20 @@ export interface ChallengePanelOptions {
   readonly info: ChallengeInfo;
   readonly title: MessageKey;
   readonly submit: MessageKey;
-  /** Checks a typed response (or SMS code); throws the service's `ApiError` on refusal. */
-  verify(response: string): Promise<void>;
+  /**
+   * Checks a typed response (or SMS code); throws the service's `ApiError` on refusal. Without
+   * it the panel has no response field and says where to type the response (`typeElsewhere`).
+   */
+  verify?(response: string): Promise<void>;
+  /** Where the response is typed when the panel has no field of its own. */
+  readonly typeElsewhere?: Render;
+  /**
+   * Waits for the online approval; by default the login status is long-polled with the
+   * challenge's wait token.
+   */
+  waitFor?(signal: AbortSignal, onTrouble: (trouble: boolean) => void): Promise<WaitOutcome | null>;
+  /** The label of the restart button (default "Start again"). */
+  readonly restartLabel?: MessageKey;
   /** After an online approval: redeems it; throws the service's `ApiError` on refusal. */
   redeem(): Promise<void>;
   /** Back to the first step (the typed input of that step is kept by the caller). */
@@ -66,7 +78,7 @@ export function challengePanel(options: ChallengePanelOptions): ChallengePanel {
   const restart = h('button', {
     type: 'button',
     class: 'secondary',
-    text: tr('common.startAgain'),
+    text: tr(options.restartLabel ?? 'common.startAgain'),
     testid: 'start-again',
     onclick: () => {
       stop();
@@ -121,9 +133,11 @@ export function challengePanel(options: ChallengePanelOptions): ChallengePanel {
       return;
     }
     clearError(errors, response.input);
+    const verify = options.verify;
+    if (!verify) return;
     void whileBusy(form, async () => {
       try {
-        await succeed(() => options.verify(typed));
+        await succeed(() => verify(typed));
       } catch (error) {
         showError(errors, error, response.input);
       }
@@ -131,7 +145,13 @@ export function challengePanel(options: ChallengePanelOptions): ChallengePanel {
   });
 
   const parts: (HTMLElement | null)[] = [title];
-  const online = !sms && info.matchNumber !== undefined && info.waitToken;
+  const waitFor =
+    options.waitFor ??
+    (info.waitToken
+      ? (signal: AbortSignal, onTrouble: (trouble: boolean) => void) =>
+          waitForApproval(info.id, info.waitToken ?? '', signal, onTrouble)
+      : undefined);
+  const online = !sms && info.matchNumber !== undefined && waitFor !== undefined;
   if (online) {
     parts.push(
       h(
@@ -166,7 +186,13 @@ export function challengePanel(options: ChallengePanelOptions): ChallengePanel {
           ),
         ),
       ),
-      form,
+      options.verify
+        ? form
+        : h('p', {
+            class: 'type-elsewhere',
+            testid: 'type-elsewhere',
+            text: options.typeElsewhere ?? '',
+          }),
     );
   }
   parts.push(offline);
@@ -177,10 +203,9 @@ export function challengePanel(options: ChallengePanelOptions): ChallengePanel {
   parts.push(validUntil, h('p', {}, restart));
   const element = h('section', { class: 'challenge-panel stack' }, ...parts);
 
-  if (online && info.waitToken) {
-    const waitToken = info.waitToken;
+  if (online && waitFor) {
     bind(waitStatus, tr('challenge.waiting'));
-    void waitForApproval(info.id, waitToken, controller.signal, (trouble) => {
+    void waitFor(controller.signal, (trouble) => {
       if (!finished) bind(waitStatus, tr(trouble ? 'challenge.waitPaused' : 'challenge.waiting'));
     }).then(async (outcome) => {
       if (finished || outcome === null) return;

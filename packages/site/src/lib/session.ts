@@ -42,8 +42,14 @@ export function requireSignIn(): void {
 
 const PAGES = new Set(['/settings.html', '/activity.html', '/outbox.html', '/register.html']);
 
-/** Where to go after signing in: a page of this site named by `next`, else the settings. */
+const CONFIRM_PAGE = /^\/confirm\.html\?id=[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Where to go after signing in: a page of this site named by `next` (a confirmation page
+ * with its id only: its token stays in the tab's storage), else the settings. Never another
+ * origin or any other query.
+ */
 export function nextPage(search: string): string {
   const next = new URLSearchParams(search).get('next');
-  return next && PAGES.has(next) ? next : '/settings.html';
+  return next && (PAGES.has(next) || CONFIRM_PAGE.test(next)) ? next : '/settings.html';
 }

@@ -9,9 +9,10 @@ describe('activity log labels', () => {
       'utf8',
     );
     const union = source.slice(source.indexOf('readonly type:'), source.indexOf('readonly ip'));
-    const types = [...union.matchAll(/'([a-z]+\.[a-z.-]+)'/g)].map((match) => match[1]);
+    const types = [...union.matchAll(/'([a-z]+\.[a-z._-]+)'/g)].map((match) => match[1]);
     expect(types).toContain('login.succeeded');
-    const contract = ['confirmation.succeeded'];
+    // docs/confirmation-api.md, "Consent"; named here too so a type the service has not added yet is covered.
+    const contract = ['confirmation.succeeded', 'site.consented', 'site.consent_withdrawn'];
     const missing = [...types, ...contract].filter((type) => !Object.hasOwn(en, `event.${type}`));
     expect(missing).toEqual([]);
   });

@@ -28,10 +28,13 @@ async function main(): Promise<void> {
     label: 'login.email',
     name: 'email',
     type: 'email',
-    autocomplete: 'username email',
+    autocomplete: 'username',
     testid: 'email',
     maxlength: 254,
   });
+  // A page that sends here to sign in (a confirmation) may name the account's email.
+  const asked = new URLSearchParams(location.search).get('email');
+  if (asked && asked.length <= 254) email.input.value = asked;
   const errors = errorBox();
   const form = h(
     'form',
@@ -81,8 +84,9 @@ async function main(): Promise<void> {
         return;
       }
       const done = () => {
-        page.say(tr('login.success'));
-        location.assign(nextPage(location.search));
+        const next = nextPage(location.search);
+        page.say(tr(next === '/settings.html' ? 'login.success' : 'login.successBack'));
+        location.assign(next);
       };
       const panel = challengePanel({
         info: login,

@@ -4,6 +4,7 @@ import { activationQr } from '../lib/activation-qr.js';
 import { api } from '../lib/api.js';
 import { ApiError } from '../lib/api-error.js';
 import { type ChallengeInfo, challengePanel } from '../lib/challenge-panel.js';
+import { sitesSection } from '../lib/consented-sites.js';
 import { bind, focus, h, show, tr, uid } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import {
@@ -59,8 +60,9 @@ const unauthenticated = (error: unknown) =>
 
 /**
  * Settings of the signed-in account (PRODUCT.md flow 9): devices (rename,
- * deactivate), an activation QR code for a new device, and the confirmation
- * method with its operations; changing those needs a confirmation.
+ * deactivate), an activation QR code for a new device, the confirmation
+ * method with its operations (changing those needs a confirmation), and the
+ * sites allowed to ask for confirmations.
  */
 async function main(): Promise<void> {
   const page = await startPage({ title: 'settings.title' });
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
       devicesSection(page, devices),
       addDeviceSection(),
       confirmationSection(page, account.confirmation),
+      sitesSection(page),
     ),
   );
 }

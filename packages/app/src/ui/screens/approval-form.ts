@@ -5,12 +5,14 @@ import { busy, button, field, h, messages } from '../dom.js';
 
 /**
  * Online approval of one request with number matching (PRODUCT.md flow 8): the person types
- * the number the site shows, then approves; or denies. Both are signed device requests.
+ * the number the site shows, then approves; or denies. Both are signed device requests. For a
+ * site asking for the first time (`firstTime`) the button reads "Allow and approve": the service
+ * records the consent with the approval (docs/confirmation-api.md, "Consent").
  */
 export function approvalForm(
   ctx: AppContext,
   requestId: string,
-  options: { expiresAt?: number; hint?: string } = {},
+  options: { expiresAt?: number; hint?: string; firstTime?: boolean } = {},
 ): HTMLElement {
   const prefix = `approve-${requestId}`;
   const msg = messages(prefix);
@@ -45,7 +47,7 @@ export function approvalForm(
       h(
         'button',
         { type: 'submit', class: 'primary', 'data-testid': `${prefix}-submit` },
-        ctx.t('approve'),
+        ctx.t(options.firstTime === true ? 'allowAndApprove' : 'approve'),
       ),
       button(
         ctx.t('deny'),
@@ -83,7 +85,7 @@ export function approvalForm(
     void busy(form, async () => {
       try {
         await send('approve', { number: matched });
-        finish(ctx.t('approved'));
+        finish(ctx.t(options.firstTime === true ? 'approvedFirstTime' : 'approved'));
       } catch (error) {
         number.setError(ctx.errorText(error));
         number.input.select();

@@ -1,4 +1,5 @@
 import type { QrLoginRequest, QrPaymentRequest } from '@cipherpad/core';
+import { scannedDetails, summaryRows } from '../../device/request-summary.js';
 import { isOwnServer } from '../../qr/read-qr-text.js';
 import { answer } from '../../respond/answer.js';
 import type { AppContext } from '../context.js';
@@ -36,60 +37,95 @@ export function detailsList(rows: readonly (readonly [string, string, string])[]
 }
 
 /**
- * What a scanned QR code asks for (site, operation, and for a payment the amount, currency and
- * recipient), shown before the response; then the response, and online approval with number
- * matching when the request names its id on this app's own service.
+ * "<site> asks for the first time": approving such a request also allows the site to ask again
+ * (docs/confirmation-api.md, "Consent"). Test id `<prefix>-first-time`.
+ */
+export function firstTimeNotice(ctx: AppContext, site: string, prefix: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'notice first-time', 'data-testid': `${prefix}-first-time` },
+    h('p', { class: 'notice-title' }, ctx.t('firstTime', { site })),
+    h('p', { class: 'help' }, ctx.t('firstTimeHelp', { site })),
+  );
+}
+
+/**
+ * What a scanned QR code asks for (site, operation, and for a payment the amount, currency,
+ * recipient and note), shown before the response; then the response, and online approval with
+ * number matching when the request names its id on this app's own service and the service has
+ * sent the same request to the app (so what is approved is what is shown).
  */
 export function confirmScreen(
   ctx: AppContext,
   request: QrLoginRequest | QrPaymentRequest,
 ): HTMLElement {
-  const rows: [string, string, string][] = [
-    [
-      ctx.t('operation'),
-      ctx.t(request.kind === 'login' ? 'opLogin' : 'opPayment'),
-      'confirm-operation',
-    ],
-    [ctx.t('site'), askerName(ctx, request.site, request.server), 'confirm-site'],
-  ];
-  if (request.kind === 'payment') {
-    const currency = request.currency === undefined ? '' : ` ${request.currency}`;
-    rows.push([ctx.t('amount'), `${request.amount}${currency}`, 'confirm-amount']);
-    rows.push([ctx.t('recipient'), request.purse, 'confirm-recipient']);
-  }
-  rows.push([ctx.t('challengeLabel'), request.challenge, 'confirm-challenge']);
+  const t = ctx.t.bind(ctx);
+  const scanned = scannedDetails(request, ctx.pending());
+  const { details } = scanned;
+  const site = askerName(
+    ctx,
+    details.site ?? (scanned.pending === undefined ? null : t('securitySite')),
+    request.server,
+  );
+  const rows = summaryRows(details, t, site).map(
+    (row) => [row.label, row.value, `confirm-${row.part}`] as const,
+  );
 
   const output = responseOutput(ctx, 'confirm-response');
   output.element.hidden = true;
-  const show = button(
-    ctx.t('confirmShow'),
-    'confirm-show',
-    () => {
-      const keys = ctx.keys;
-      if (keys === undefined) return;
-      const typed =
-        request.kind === 'payment'
-          ? ({
-              mode: 'payment',
-              challenge: request.challenge,
-              amount: request.amount,
-              purse: request.purse,
-            } as const)
-          : ({ mode: 'authorization', challenge: request.challenge } as const);
-      void answer(keys.ocraKey, typed).then((response) => {
-        output.element.hidden = false;
-        output.show(response);
-        show.hidden = true;
-      });
-    },
-    { class: 'primary' },
-  );
+  // Kept across a re-render (a language switch, or the service's request arriving).
+  const shownDraft = `confirm-shown-${request.challenge}`;
+  const reveal = () => {
+    const keys = ctx.keys;
+    if (keys === undefined) return;
+    ctx.setDraft(shownDraft, '1');
+    // The response is computed from the QR code's own facts, as typing them would.
+    const typed =
+      request.kind === 'payment'
+        ? ({
+            mode: 'payment',
+            challenge: request.challenge,
+            amount: request.amount,
+            purse: request.purse,
+          } as const)
+        : ({ mode: 'authorization', challenge: request.challenge } as const);
+    void answer(keys.ocraKey, typed).then((response) => {
+      output.element.hidden = false;
+      output.show(response);
+      show.hidden = true;
+    });
+  };
+  const show = button(ctx.t('confirmShow'), 'confirm-show', reveal, { class: 'primary' });
+  if (ctx.draft(shownDraft) === '1') reveal();
 
   const online =
     request.id !== undefined && isOwnServer(request.server, location.origin) && navigator.onLine;
+  let approval: HTMLElement | null = null;
+  if (online && request.id !== undefined) {
+    if (scanned.mismatch) {
+      approval = h(
+        'p',
+        { class: 'alert', role: 'alert', 'data-testid': 'confirm-mismatch' },
+        ctx.t('confirmMismatch'),
+      );
+    } else if (scanned.pending === undefined) {
+      approval = h(
+        'p',
+        { class: 'help', 'data-testid': 'confirm-await-request' },
+        ctx.t('confirmAwaitRequest'),
+      );
+    } else {
+      approval = approvalForm(ctx, request.id, {
+        expiresAt: scanned.pending.expiresAt,
+        hint: `${ctx.t('approveOnlineHint')} ${ctx.t('matchHint')}`,
+        firstTime: details.firstTime === true,
+      });
+    }
+  }
   return screen(
     'confirm',
     ctx.t('confirmTitle'),
+    details.firstTime === true && !scanned.mismatch ? firstTimeNotice(ctx, site, 'confirm') : null,
     detailsList(rows),
     h(
       'div',
@@ -98,14 +134,6 @@ export function confirmScreen(
       button(ctx.t('cancel'), 'confirm-cancel', () => ctx.go({ name: 'scan' })),
     ),
     output.element,
-    online && request.id !== undefined
-      ? h(
-          'div',
-          { class: 'online' },
-          approvalForm(ctx, request.id, {
-            hint: `${ctx.t('approveOnlineHint')} ${ctx.t('matchHint')}`,
-          }),
-        )
-      : null,
+    approval === null ? null : h('div', { class: 'online' }, approval),
   );
 }

@@ -1,11 +1,13 @@
+import { operationText, summaryRows } from '../../device/request-summary.js';
 import type { AppContext } from '../context.js';
 import { h, screen } from '../dom.js';
 import { approvalForm } from './approval-form.js';
-import { askerName, detailsList } from './confirm.js';
+import { askerName, detailsList, firstTimeNotice } from './confirm.js';
 
 /**
- * Online approval (PRODUCT.md flow 8): the pending requests of the account, kept current by the
- * event stream, each approved with the number the site shows, or denied.
+ * Online approval (PRODUCT.md flows 8 and 11): the pending requests of the account, kept current
+ * by the event stream, each with what it asks for (site, operation, and for a payment the
+ * amount, recipient and note), approved with the number the site shows, or denied.
  */
 export function requestsScreen(ctx: AppContext): HTMLElement {
   const { status, code } = ctx.feedStatus();
@@ -35,39 +37,20 @@ export function requestsScreen(ctx: AppContext): HTMLElement {
           'ul',
           { class: 'requests', 'data-testid': 'requests-list' },
           ...requests.map((request) => {
-            const op = ctx.t(request.kind === 'login' ? 'opLogin' : 'opPayment');
-            const site = request.site ?? ctx.t('securitySite');
-            const rows: [string, string, string][] = [
-              [ctx.t('site'), askerName(ctx, site), `request-${request.id}-site`],
-            ];
-            if (request.payment !== undefined) {
-              const currency =
-                request.payment.currency === undefined ? '' : ` ${request.payment.currency}`;
-              rows.push([
-                ctx.t('amount'),
-                `${request.payment.amount}${currency}`,
-                `request-${request.id}-amount`,
-              ]);
-              rows.push([
-                ctx.t('recipient'),
-                request.payment.purse,
-                `request-${request.id}-recipient`,
-              ]);
-            }
-            rows.push([
-              ctx.t('challengeLabel'),
-              request.challenge,
-              `request-${request.id}-challenge`,
-            ]);
+            const prefix = `request-${request.id}`;
+            const site = askerName(ctx, request.site ?? ctx.t('securitySite'));
+            const op = operationText(request, ctx.t.bind(ctx));
+            const rows = summaryRows(request, ctx.t.bind(ctx), site);
             return h(
               'li',
               {
                 class: 'request',
-                'data-testid': `request-${request.id}`,
-                'aria-labelledby': `request-${request.id}-title`,
+                'data-testid': prefix,
+                'aria-labelledby': `${prefix}-title`,
               },
-              h('h2', { id: `request-${request.id}-title` }, ctx.t('requestTitle', { op, site })),
-              detailsList(rows),
+              h('h2', { id: `${prefix}-title` }, ctx.t('requestTitle', { op, site })),
+              request.firstTime === true ? firstTimeNotice(ctx, site, prefix) : null,
+              detailsList(rows.map((row) => [row.label, row.value, `${prefix}-${row.part}`])),
               h(
                 'p',
                 { class: 'help' },
@@ -75,7 +58,10 @@ export function requestsScreen(ctx: AppContext): HTMLElement {
                 ' · ',
                 ctx.t('expiresAt', { time: time.format(request.expiresAt) }),
               ),
-              approvalForm(ctx, request.id, { expiresAt: request.expiresAt }),
+              approvalForm(ctx, request.id, {
+                expiresAt: request.expiresAt,
+                firstTime: request.firstTime === true,
+              }),
             );
           }),
         ),

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Keeper, loadKeeperConfig, startKeeper } from '@cipherpad/keeper';
+import { freePort, type RunningService } from './service.js';
+
+const SERVER_MAIN = resolve(import.meta.dirname, '../../../packages/server/dist/main.js');
+
+/**
+ * The demo keeper beside a running service, set up as `npm start` does it:
+ * the operator registers it as a site with the service's own command
+ * (`site add --if-missing --out`), and the keeper reads its credentials from
+ * that file. Its own SQLite database in a folder of its own.
+ */
+export class RunningKeeper {
+  readonly url: string;
+  readonly #keeper: Keeper;
+  readonly #dataDir: string;
+
+  private constructor(keeper: Keeper, url: string, dataDir: string) {
+    this.#keeper = keeper;
+    this.url = url;
+    this.#dataDir = dataDir;
+  }
+
+  static async start(service: RunningService): Promise<RunningKeeper> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cipherpad-keeper-'));
+    const siteFile = join(dataDir, 'keeper-site.json');
+    const added = spawnSync(
+      process.execPath,
+      [SERVER_MAIN, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', siteFile],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          CIPHERPAD_DATA_DIR: service.dataDir,
+          CIPHERPAD_PUBLIC_URL: `${service.url}/`,
+          LOG_LEVEL: 'silent',
+        },
+        encoding: 'utf8',
+      },
+    );
+    if (added.status !== 0) throw new Error(`site add failed: ${added.stderr}`);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const config = loadKeeperConfig({
+      KEEPER_ENV: 'development',
+      KEEPER_HOST: '127.0.0.1',
+      KEEPER_PORT: String(port),
+      KEEPER_PUBLIC_URL: `${url}/`,
+      KEEPER_DATA_DIR: dataDir,
+      KEEPER_SITE_FILE: siteFile,
+      CIPHERPAD_URL: service.url,
+    });
+    const keeper = await startKeeper(config, { logger: false });
+    await keeper.app.listen({ host: '127.0.0.1', port });
+    return new RunningKeeper(keeper, url, dataDir);
+  }
+
+  async stop(): Promise<void> {
+    await this.#keeper.close();
+    rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+}

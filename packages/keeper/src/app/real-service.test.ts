@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeResponse } from '@cipherpad/core';
+import {
+  deviceRequest,
+  enroll,
+  startTestService,
+  type TestService,
+} from '@cipherpad/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLedger } from '../ledger/audit-ledger.js';
+import { startTestKeeper, type TestKeeper } from '../testing/test-keeper.js';
+
+/**
+ * The keeper against the real Cipherpad service, started in this process on
+ * a free port (SQLite, outbox delivery), the keeper registered as a site the
+ * way an operator does it (`site add --out`, on the built service).
+ */
+const serverMain = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
+const masterKey = randomBytes(32).toString('base64url');
+let service: TestService;
+let keeper: TestKeeper;
+
+beforeAll(async () => {
+  service = await startTestService({ dialect: 'sqlite', env: { CIPHERPAD_MASTER_KEY: masterKey } });
+  await service.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = service.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  const url = `http://127.0.0.1:${address.port}`;
+  // startTestService keeps its SQLite file beside the (absent) site folder.
+  const dataDir = dirname(service.services.config.siteDir);
+  const out = join(dataDir, 'keeper-site.json');
+  const added = spawnSync(
+    process.execPath,
+    [serverMain, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', out],
+    {
+      env: {
+        ...process.env,
+        CIPHERPAD_DATA_DIR: dataDir,
+        CIPHERPAD_MASTER_KEY: masterKey,
+        DATABASE_URL: `sqlite:${join(dataDir, 'cipherpad.db')}`,
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+    },
+  );
+  if (added.status !== 0 || !existsSync(out)) {
+    throw new Error(`site add failed: ${added.stderr || added.status}`);
+  }
+  const site = JSON.parse(readFileSync(out, 'utf8'));
+  keeper = await startTestKeeper({
+    cipherpadUrl: url,
+    clientId: site.clientId,
+    clientSecret: site.clientSecret,
+  });
+});
+afterAll(async () => {
+  await keeper?.close();
+  await service?.close();
+});
+
+describe('keeper with the real Cipherpad service', () => {
+  it('logs in, turns confirmation on, and pays only with the Payment-mode response for that payment', async () => {
+    const payer = await enroll(service, 'realpayer@example.com', '+442079460101');
+    const browser = keeper.browser();
+    const login = (await browser.call('POST', '/api/login', { email: payer.email })).json();
+    expect(login.challenge).toMatch(/^\d{8}$/);
+    // First use of the site: the person allows it in the app by approving this login online.
+    const requestId = new URL(login.uri.replace(/^cipherpad:/, 'cipherpad://x/')).searchParams.get(
+      'i',
+    );
+    const approved = await deviceRequest(
+      service,
+      payer,
+      'POST',
+      `/v1/device/requests/${requestId}/approve`,
+      {
+        number: String(login.matchNumber),
+      },
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    const signedIn = await browser.call('GET', `/api/login/${login.id}/status?wait=5`);
+    expect(signedIn.json()).toMatchObject({ signedIn: true });
+
+    const change = (
+      await browser.call('POST', '/api/settings/changes', { method: 'cipherpad' })
+    ).json();
+    const settingsResponse = await computeResponse(payer.ocraKey, {
+      mode: 'authorization',
+      challenge: change.challenge,
+    });
+    const applied = await browser.call('POST', `/api/settings/changes/${change.id}/verify`, {
+      response: settingsResponse,
+    });
+    expect(applied.json()).toMatchObject({ applied: true, settings: { method: 'cipherpad' } });
+
+    const held = (
+      await browser.call('POST', '/api/transfers', {
+        currency: 'Z',
+        to: 'shop@example.com',
+        amount: '25.50',
+      })
+    ).json();
+    expect(held).toMatchObject({ status: 'held', amount: '25.50' });
+    const { challenge } = held.confirmation;
+    const tampered = await computeResponse(payer.ocraKey, {
+      mode: 'payment',
+      challenge,
+      amount: '2550',
+      purse: held.to,
+    });
+    const refused = await browser.call('POST', `/api/transfers/${held.id}/confirm`, {
+      response: tampered,
+    });
+    expect(refused.json().error).toBe('ERR_RESPONSE_REJECTED');
+    const right = await computeResponse(payer.ocraKey, {
+      mode: 'payment',
+      challenge,
+      amount: '25.5',
+      purse: held.to,
+    });
+    const done = await browser.call('POST', `/api/transfers/${held.id}/confirm`, {
+      response: right,
+    });
+    expect(done.json().status).toBe('completed');
+    const wallet = (await browser.call('GET', '/api/wallet')).json();
+    expect(wallet.purses[0].balance).toBe('974.50');
+    expect(await auditLedger(keeper.services.db)).toEqual([]);
+  });
+});

@@ -1,0 +1,7 @@
+/** Where the keeper reads the time; tests replace it. */
+export interface Clock {
+  now(): number;
+}
+
+/** The system's clock. */
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../db/new-id.js';
+import type { KeeperDatabase, TransferTable } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { KeeperError } from '../errors.js';
+import { moveMoney } from './move-money.js';
+
+/** A transfer as stored. */
+export type Transfer = Selectable<TransferTable>;
+
+/** What a payer asks for. Accounts are already resolved (a recipient's email to a purse). */
+export interface TransferRequest {
+  readonly userId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly amount: number;
+  readonly note: string;
+  readonly recipientEmail?: string | null;
+  /** A retry with the same key (from the same user) returns the first transfer. */
+  readonly idempotencyKey?: string | null;
+  /**
+   * `none` moves the money at once; `cipherpad` and `sms` hold the transfer
+   * (no money moves) until `commitTransfer` after its confirmation.
+   */
+  readonly hold: 'none' | 'cipherpad' | 'sms';
+  readonly now: number;
+}
+
+/** The transfer, and whether it is the answer to an earlier request with the same key. */
+export interface CreatedTransfer {
+  readonly transfer: Transfer;
+  readonly replayed: boolean;
+}
+
+/**
+ * Creates a transfer, exactly once per idempotency key.
+ *
+ * Without a hold it is completed in the same transaction that records it
+ * (the transfer row, both balances and both entries, or nothing). With a
+ * hold, the payer's balance is checked now and again when the transfer is
+ * committed; meanwhile no money moves.
+ *
+ * @throws {KeeperError} `ERR_INSUFFICIENT_FUNDS`, `ERR_SAME_PURSE`,
+ *   `ERR_IDEMPOTENCY_CONFLICT` (the key was used for another request).
+ */
+export async function createTransfer(
+  db: Kysely<KeeperDatabase>,
+  request: TransferRequest,
+): Promise<CreatedTransfer> {
+  if (request.from === request.to) throw new KeeperError('ERR_SAME_PURSE');
+  if (!Number.isSafeInteger(request.amount) || request.amount <= 0) {
+    throw new KeeperError('ERR_AMOUNT_INVALID');
+  }
+  const key = request.idempotencyKey ?? null;
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([request.from, request.to, request.amount, request.note, request.hold]))
+    .digest('hex');
+
+  if (key !== null) {
+    const earlier = await findByKey(db, request.userId, key, requestHash);
+    if (earlier) return { transfer: earlier, replayed: true };
+  }
+
+  const from = await db
+    .selectFrom('accounts')
+    .select(['currency', 'kind', 'balance'])
+    .where('id', '=', request.from)
+    .executeTakeFirst();
+  if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
+  const row: Transfer = {
+    id: newId(),
+    user_id: request.userId,
+    idempotency_key: key,
+    request_hash: requestHash,
+    kind: 'transfer',
+    from_account: request.from,
+    to_account: request.to,
+    amount: request.amount,
+    currency: from.currency,
+    note: request.note,
+    recipient_email: request.recipientEmail ?? null,
+    status: request.hold === 'none' ? 'completed' : 'held',
+    confirmation: request.hold,
+    confirmation_id: null,
+    challenge: null,
+    uri: null,
+    match_number: null,
+    confirm_url: null,
+    expires_at: null,
+    cancel_reason: null,
+    created_at: request.now,
+    completed_at: request.hold === 'none' ? request.now : null,
+  };
+
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('transfers').values(row).execute();
+      if (request.hold === 'none') {
+        await moveMoney(trx, {
+          transferId: row.id,
+          from: row.from_account,
+          to: row.to_account,
+          amount: row.amount,
+          now: request.now,
+        });
+      } else if (from.kind !== 'issuer' && from.balance < request.amount) {
+        // Checked again at commit time; refusing now saves a pointless confirmation.
+        throw new KeeperError('ERR_INSUFFICIENT_FUNDS');
+      }
+    });
+  } catch (error) {
+    // The same key sent twice at once: the other request inserted first; answer what it made.
+    if (key !== null && isUniqueViolation(error)) {
+      const earlier = await findByKey(db, request.userId, key, requestHash);
+      if (earlier) return { transfer: earlier, replayed: true };
+    }
+    throw error;
+  }
+  return { transfer: row, replayed: false };
+}
+
+async function findByKey(
+  db: Kysely<KeeperDatabase>,
+  userId: string,
+  key: string,
+  requestHash: string,
+): Promise<Transfer | undefined> {
+  const earlier = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (earlier && earlier.request_hash !== requestHash) {
+    throw new KeeperError('ERR_IDEMPOTENCY_CONFLICT');
+  }
+  return earlier;
+}

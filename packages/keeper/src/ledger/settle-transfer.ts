@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import type { KeeperDatabase } from '../db/schema.js';
+import { KeeperError } from '../errors.js';
+import type { Transfer } from './create-transfer.js';
+import { moveMoney } from './move-money.js';
+
+/** Why a held transfer was cancelled. */
+export type CancelReason =
+  | 'denied'
+  | 'expired'
+  | 'failed'
+  | 'insufficient_funds'
+  | 'confirmation_unavailable'
+  | 'cancelled';
+
+/**
+ * Completes a held transfer after its confirmation: the status change, both
+ * balances and both entries in one transaction. Exactly once: the status
+ * moves from `held` to `completed` by a conditional `UPDATE`, so when the
+ * browser's poll, a typed response and a webhook all report the same
+ * confirmation, only the first moves money and the others find it done.
+ * When the payer's purse no longer holds the amount, the transfer is
+ * cancelled (`insufficient_funds`) and nothing moves.
+ *
+ * @returns the transfer as it now stands.
+ */
+export async function commitTransfer(
+  db: Kysely<KeeperDatabase>,
+  transferId: string,
+  now: number,
+): Promise<Transfer> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('transfers')
+        .set({ status: 'completed', completed_at: now })
+        .where('id', '=', transferId)
+        .where('status', '=', 'held')
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows !== 1n) return;
+      const transfer = await trx
+        .selectFrom('transfers')
+        .select(['from_account', 'to_account', 'amount'])
+        .where('id', '=', transferId)
+        .executeTakeFirstOrThrow();
+      await moveMoney(trx, {
+        transferId,
+        from: transfer.from_account,
+        to: transfer.to_account,
+        amount: transfer.amount,
+        now,
+      });
+    });
+  } catch (error) {
+    if (!(error instanceof KeeperError && error.code === 'ERR_INSUFFICIENT_FUNDS')) throw error;
+    await cancelTransfer(db, transferId, 'insufficient_funds');
+  }
+  return getTransfer(db, transferId);
+}
+
+/**
+ * Cancels a held transfer (its confirmation was denied, expired or failed):
+ * no money has moved and none will. A transfer already completed or
+ * cancelled stays as it is.
+ *
+ * @returns the transfer as it now stands.
+ */
+export async function cancelTransfer(
+  db: Kysely<KeeperDatabase>,
+  transferId: string,
+  reason: CancelReason,
+): Promise<Transfer> {
+  await db
+    .updateTable('transfers')
+    .set({ status: 'cancelled', cancel_reason: reason })
+    .where('id', '=', transferId)
+    .where('status', '=', 'held')
+    .execute();
+  return getTransfer(db, transferId);
+}
+
+/** A transfer by id. @throws {KeeperError} `ERR_TRANSFER_NOT_FOUND`. */
+export async function getTransfer(
+  db: Kysely<KeeperDatabase>,
+  transferId: string,
+): Promise<Transfer> {
+  const transfer = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('id', '=', transferId)
+    .executeTakeFirst();
+  if (!transfer) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
+  return transfer;
+}

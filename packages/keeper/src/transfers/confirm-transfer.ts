@@ -1,0 +1,144 @@
+import type { ConfirmationState } from '../cipherpad/cipherpad-client.js';
+import { KeeperError } from '../errors.js';
+import type { Transfer } from '../ledger/create-transfer.js';
+import { cipherpadAmount, currencyOf } from '../ledger/money.js';
+import { cancelTransfer, commitTransfer, getTransfer } from '../ledger/settle-transfer.js';
+import type { KeeperServices } from '../services.js';
+import type { User } from '../wallet/open-wallet.js';
+
+/** The payment a held transfer asks Cipherpad (or the SMS) to confirm. */
+function paymentOf(transfer: Transfer) {
+  return {
+    type: 'payment' as const,
+    amount: cipherpadAmount(transfer.amount),
+    currency: currencyOf(transfer.currency)?.code ?? transfer.currency,
+    purse: transfer.to_account,
+    ...(transfer.note ? { note: transfer.note.slice(0, 200) } : {}),
+  };
+}
+
+/**
+ * Asks for the confirmation of a held transfer: a Payment-mode confirmation
+ * of Cipherpad for the payer's email, or an SMS code to the payer's phone,
+ * for exactly this amount and recipient purse. The transfer's id is the
+ * idempotency key, so asking again (a retried request) gets the same
+ * confirmation. When it cannot be asked, the transfer is cancelled (no money
+ * moved) and the refusal is passed on.
+ */
+export async function requestConfirmation(
+  services: KeeperServices,
+  user: User,
+  transfer: Transfer,
+): Promise<Transfer> {
+  if (transfer.status !== 'held' || transfer.confirmation_id) return transfer;
+  const key = `keeper-transfer-${transfer.id}`;
+  try {
+    if (transfer.confirmation === 'sms') {
+      if (!user.sms_phone) throw new KeeperError('ERR_PHONE_INVALID');
+      const sms = await services.cipherpad.createSmsConfirmation(
+        user.sms_phone,
+        paymentOf(transfer),
+        key,
+      );
+      await services.db
+        .updateTable('transfers')
+        .set({ confirmation_id: sms.id, expires_at: sms.expiresAt })
+        .where('id', '=', transfer.id)
+        .execute();
+    } else {
+      const created = await services.cipherpad.createConfirmation(
+        user.email,
+        paymentOf(transfer),
+        key,
+      );
+      await services.db
+        .updateTable('transfers')
+        .set({
+          confirmation_id: created.id,
+          challenge: created.challenge,
+          uri: created.uri,
+          match_number: String(created.matchNumber),
+          expires_at: created.expiresAt,
+          confirm_url: created.confirmUrl ?? null,
+        })
+        .where('id', '=', transfer.id)
+        .execute();
+    }
+  } catch (error) {
+    await cancelTransfer(services.db, transfer.id, 'confirmation_unavailable');
+    throw error;
+  }
+  return getTransfer(services.db, transfer.id);
+}
+
+/**
+ * Applies what Cipherpad says about a held transfer's confirmation:
+ * `confirmed` commits it (exactly once, whoever reports it first: the
+ * page's poll, a typed response, a webhook or the sweeper), `denied`,
+ * `expired` and `failed` cancel it with no money moved, `pending` changes
+ * nothing.
+ */
+export async function settleTransfer(
+  services: KeeperServices,
+  transferId: string,
+  state: Pick<ConfirmationState, 'status'>,
+): Promise<Transfer> {
+  switch (state.status) {
+    case 'confirmed':
+      return commitTransfer(services.db, transferId, services.clock.now());
+    case 'denied':
+    case 'expired':
+    case 'failed':
+      return cancelTransfer(services.db, transferId, state.status);
+    default:
+      return getTransfer(services.db, transferId);
+  }
+}
+
+/** Asks Cipherpad where a held transfer's confirmation stands (long-polling up to `wait` s) and applies it. */
+export async function refreshTransfer(
+  services: KeeperServices,
+  transfer: Transfer,
+  wait = 0,
+): Promise<Transfer> {
+  if (transfer.status !== 'held' || !transfer.confirmation_id) return transfer;
+  const state =
+    transfer.confirmation === 'sms'
+      ? await services.cipherpad.getSmsConfirmation(transfer.confirmation_id, wait)
+      : await services.cipherpad.getConfirmation(transfer.confirmation_id, wait);
+  return settleTransfer(services, transfer.id, state);
+}
+
+/** Codes after which the confirmation can no longer succeed: the transfer is settled from its status. */
+const OVER = new Set(['ERR_CHALLENGE_EXPIRED', 'ERR_CHALLENGE_CLOSED', 'ERR_CODE_EXPIRED']);
+
+/**
+ * Sends the payer's typed response (Payment mode) or SMS code to Cipherpad;
+ * on success the transfer is committed. A response made for another amount
+ * or purse is refused by Cipherpad like any wrong response, and that
+ * refusal is passed on (with the attempts left).
+ */
+export async function confirmWithResponse(
+  services: KeeperServices,
+  transfer: Transfer,
+  response: string,
+): Promise<Transfer> {
+  if (transfer.status !== 'held' || !transfer.confirmation_id) {
+    throw new KeeperError('ERR_TRANSFER_CLOSED');
+  }
+  const typed = response.replace(/[\s-]/g, '');
+  try {
+    const state =
+      transfer.confirmation === 'sms'
+        ? await services.cipherpad.verifySmsConfirmation(transfer.confirmation_id, typed)
+        : await services.cipherpad.verifyConfirmation(transfer.confirmation_id, typed);
+    return await settleTransfer(services, transfer.id, state);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const attemptsLeft = (error as { details?: { attemptsLeft?: unknown } }).details?.attemptsLeft;
+    if ((code && OVER.has(code)) || attemptsLeft === 0) {
+      await refreshTransfer(services, transfer).catch(() => undefined);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import { waitSeconds } from '../auth/login-routes.js';
+import { requireUser } from '../auth/sessions.js';
+import { KeeperError } from '../errors.js';
+import { createTransfer, type Transfer } from '../ledger/create-transfer.js';
+import { currencyOf, parseAmount } from '../ledger/money.js';
+import { cancelTransfer, getTransfer } from '../ledger/settle-transfer.js';
+import type { KeeperServices } from '../services.js';
+import type { User } from '../wallet/open-wallet.js';
+import { resolveRecipient } from '../wallet/resolve-recipient.js';
+import { confirmWithResponse, refreshTransfer, requestConfirmation } from './confirm-transfer.js';
+import { transferView } from './transfer-view.js';
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const;
+
+/** The user's purse ids. */
+export async function pursesOf(services: KeeperServices, user: User): Promise<Set<string>> {
+  const rows = await services.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('user_id', '=', user.id)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** A transfer the user paid or received; anyone else's is "not found". */
+async function ownTransfer(services: KeeperServices, user: User, id: string) {
+  const purses = await pursesOf(services, user);
+  const transfer = await getTransfer(services.db, id);
+  if (!purses.has(transfer.from_account) && !purses.has(transfer.to_account)) {
+    throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
+  }
+  return { transfer, purses };
+}
+
+/**
+ * The transfer API behind the wallet page (and the benchmark): create (with
+ * an optional `Idempotency-Key`), read, confirm with a typed response or SMS
+ * code, long-poll the status, cancel while held.
+ */
+export async function transferRoutes(
+  app: FastifyInstance,
+  services: KeeperServices,
+): Promise<void> {
+  app.post<{
+    Body: { currency: string; to: string; amount: string; note?: string };
+    Headers: { 'idempotency-key'?: string };
+  }>(
+    '/api/transfers',
+    {
+      schema: {
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' } },
+        },
+        body: {
+          type: 'object',
+          required: ['currency', 'to', 'amount'],
+          additionalProperties: false,
+          properties: {
+            currency: { type: 'string', enum: ['Z', 'E', 'R'] },
+            to: { type: 'string', minLength: 1, maxLength: 254 },
+            amount: { type: 'string', maxLength: 32 },
+            note: { type: 'string', maxLength: 200 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await requireUser(services, request);
+      const { currency, to } = request.body;
+      if (!currencyOf(currency)) throw new KeeperError('ERR_VALIDATION');
+      const amount = parseAmount(request.body.amount);
+      const note = (request.body.note ?? '').trim();
+      const now = services.clock.now();
+      const from = await services.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .where('currency', '=', currency)
+        .executeTakeFirst();
+      if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
+      const recipient = await resolveRecipient(services.db, to, currency, {
+        now,
+        demoBalance: services.config.env === 'development' ? services.config.demoBalance : 0,
+      });
+      const created = await createTransfer(services.db, {
+        userId: user.id,
+        from: from.id,
+        to: recipient.purse,
+        amount,
+        note,
+        recipientEmail: recipient.email,
+        idempotencyKey: request.headers['idempotency-key'] ?? null,
+        hold: user.confirmation,
+        now,
+      });
+      let transfer: Transfer = created.transfer;
+      if (transfer.status === 'held')
+        transfer = await requestConfirmation(services, user, transfer);
+      const view = transferView(transfer, new Set([from.id]));
+      return reply.code(created.replayed ? 200 : 201).send(view);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/transfers/:id',
+    { schema: { params: idParams } },
+    async (request) => {
+      const user = await requireUser(services, request);
+      const { transfer, purses } = await ownTransfer(services, user, request.params.id);
+      return transferView(transfer, purses);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { wait?: string } }>(
+    '/api/transfers/:id/status',
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { wait: { type: 'string', pattern: '^[0-9]{1,2}$' } },
+        },
+      },
+    },
+    async (request) => {
+      const user = await requireUser(services, request);
+      const { transfer, purses } = await ownTransfer(services, user, request.params.id);
+      const payer = purses.has(transfer.from_account);
+      const current = payer
+        ? await refreshTransfer(services, transfer, waitSeconds(request.query))
+        : transfer;
+      return transferView(current, purses);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { response: string } }>(
+    '/api/transfers/:id/confirm',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['response'],
+          additionalProperties: false,
+          properties: { response: { type: 'string', minLength: 1, maxLength: 32 } },
+        },
+      },
+    },
+    async (request) => {
+      const user = await requireUser(services, request);
+      const { transfer, purses } = await ownTransfer(services, user, request.params.id);
+      if (!purses.has(transfer.from_account)) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
+      const settled = await confirmWithResponse(services, transfer, request.body.response);
+      return transferView(settled, purses);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/transfers/:id/cancel',
+    { schema: { params: idParams } },
+    async (request) => {
+      const user = await requireUser(services, request);
+      const { transfer, purses } = await ownTransfer(services, user, request.params.id);
+      if (!purses.has(transfer.from_account)) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
+      if (transfer.status !== 'held') throw new KeeperError('ERR_TRANSFER_CLOSED');
+      return transferView(await cancelTransfer(services.db, transfer.id, 'cancelled'), purses);
+    },
+  );
+}

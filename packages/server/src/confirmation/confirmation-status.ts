@@ -1,0 +1,63 @@
+import { challengeTopic } from '../approval/event-bus.js';
+import { MAX_WAIT_SECONDS } from '../approval/login-status.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { Services } from '../services.js';
+import type { AuthenticatedSite } from '../sites/authenticate-site.js';
+import { type ConfirmationView, confirmationView, loadConfirmation } from './confirmation-view.js';
+
+/** A long poll reads the database again this often: the event bus is best effort. */
+const RECHECK_MS = 1000;
+
+/**
+ * Where a site's confirmation stands. With `waitSeconds` the answer waits,
+ * up to that long (at most 30 s), for a change from `pending`: woken by the
+ * challenge's events, and reading the database again every second.
+ *
+ * @throws ServiceError `ERR_CONFIRMATION_NOT_FOUND` (also for another site's).
+ */
+export async function confirmationStatus(
+  services: Services,
+  site: AuthenticatedSite,
+  id: string,
+  waitSeconds: number,
+  cancelled: AbortSignal,
+): Promise<ConfirmationView> {
+  const read = async () => {
+    const row = await loadConfirmation(services.db, id, site.id);
+    if (!row) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
+    return confirmationView(row, services.clock.now());
+  };
+  let view = await read();
+  const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
+  while (view.status === 'pending' && !cancelled.aborted && Date.now() < deadline) {
+    await waitForChange(
+      services,
+      challengeTopic(id),
+      Math.min(RECHECK_MS, deadline - Date.now()),
+      cancelled,
+    );
+    if (cancelled.aborted) break;
+    view = await read();
+  }
+  return view;
+}
+
+/** Resolves at the topic's next event, after `ms`, or when the client goes away. */
+export function waitForChange(
+  services: Services,
+  topic: string,
+  ms: number,
+  cancelled: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      cancelled.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(ms, 0));
+    const unsubscribe = services.events.subscribe(topic, done);
+    cancelled.addEventListener('abort', done);
+  });
+}

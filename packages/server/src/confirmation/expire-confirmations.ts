@@ -1,0 +1,54 @@
+import type { Services } from '../services.js';
+import { settleConfirmation } from './settle-confirmation.js';
+
+const BATCH = 100;
+const SWEEP_EVERY_MS = 5000;
+
+/**
+ * Marks pending confirmations whose challenge expired as `expired` and
+ * writes their webhook calls, decoys included (so a site cannot tell them
+ * apart). Safe with several instances: each settlement is conditional.
+ *
+ * @returns how many this call expired.
+ */
+export async function expireConfirmations(services: Services): Promise<number> {
+  const { db, clock } = services;
+  let expired = 0;
+  for (;;) {
+    const now = clock.now();
+    const due = await db
+      .selectFrom('confirmations as f')
+      .innerJoin('challenges as c', 'c.id', 'f.id')
+      .select('f.id')
+      .where('f.status', '=', 'pending')
+      .where('c.expires_at', '<=', now)
+      .orderBy('f.created_at')
+      .limit(BATCH)
+      .execute();
+    for (const { id } of due) {
+      const settled = await db
+        .transaction()
+        .execute((trx) => settleConfirmation(trx, id, { status: 'expired' }, now));
+      if (settled) expired += 1;
+    }
+    if (due.length < BATCH) break;
+  }
+  if (expired > 0) services.webhooks.kick();
+  return expired;
+}
+
+/** Runs {@link expireConfirmations} every few seconds; clear the timer to stop. */
+export function startConfirmationSweeper(services: Services): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    expireConfirmations(services)
+      .catch((error: unknown) => services.log.warn({ err: error }, 'confirmation sweep failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, SWEEP_EVERY_MS);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { uniqueViolation } from '../db/unique-violation.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { Services } from '../services.js';
+
+/** 1 to 128 visible ASCII characters. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** What an idempotent creation gave: the answer, and whether it is a replay of an earlier one. */
+export interface IdempotentResult<T> {
+  readonly answer: T;
+  readonly replayed: boolean;
+}
+
+/**
+ * Runs `create` in a transaction, at most once per `Idempotency-Key` of a
+ * site within `policy.idempotencyKeyTtlMs` (24 h): the first answer is kept
+ * with the request's hash (method, path and body), in the same transaction as
+ * what `create` writes. The same key with the same request answers the kept
+ * answer and creates nothing; with another request it is a conflict. Two
+ * concurrent first uses race on the key's primary key: one creates, the
+ * other's transaction is undone and it answers the winner's answer.
+ *
+ * The answer is kept as JSON: it must hold no secret.
+ *
+ * @throws ServiceError `ERR_VALIDATION` (malformed key), `ERR_IDEMPOTENCY_CONFLICT`.
+ */
+export async function idempotent<T>(
+  services: Services,
+  siteId: string,
+  key: unknown,
+  request: { method: string; path: string; body: unknown },
+  create: (trx: Kysely<Database>) => Promise<T>,
+): Promise<IdempotentResult<T>> {
+  const { db, clock, policy } = services;
+  if (key === undefined) {
+    return { answer: await db.transaction().execute(create), replayed: false };
+  }
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new ServiceError(
+      'ERR_VALIDATION',
+      {},
+      'Idempotency-Key must be 1 to 128 visible ASCII characters.',
+    );
+  }
+  const requestHash = createHash('sha256')
+    .update(`${request.method}\n${request.path}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('base64url');
+
+  const earlier = async (): Promise<IdempotentResult<T> | null> => {
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'answer'])
+      .where('site_id', '=', siteId)
+      .where('key', '=', key)
+      .where('expires_at', '>', clock.now())
+      .executeTakeFirst();
+    if (!row) return null;
+    if (row.request_hash !== requestHash) throw new ServiceError('ERR_IDEMPOTENCY_CONFLICT');
+    return { answer: JSON.parse(row.answer) as T, replayed: true };
+  };
+
+  const kept = await earlier();
+  if (kept) return kept;
+  try {
+    const answer = await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      // A key older than the window may be used again.
+      await trx
+        .deleteFrom('idempotency_keys')
+        .where('site_id', '=', siteId)
+        .where('key', '=', key)
+        .where('expires_at', '<=', now)
+        .execute();
+      const created = await create(trx);
+      await trx
+        .insertInto('idempotency_keys')
+        .values({
+          site_id: siteId,
+          key,
+          request_hash: requestHash,
+          answer: JSON.stringify(created),
+          created_at: now,
+          expires_at: now + policy.idempotencyKeyTtlMs,
+        })
+        .execute();
+      return created;
+    });
+    return { answer, replayed: false };
+  } catch (error) {
+    if (uniqueViolation(error)) {
+      const winner = await earlier();
+      if (winner) return winner;
+    }
+    throw error;
+  }
+}
+
+/** Drops the keys whose window has passed. */
+export async function purgeIdempotencyKeys(services: Services): Promise<void> {
+  await services.db
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<=', services.clock.now())
+    .execute();
+}

@@ -1,0 +1,154 @@
+import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
+import { assertNotBlocked, recordSuccess } from '../accounts/lockout.js';
+import { announceClosed } from '../approval/approval-events.js';
+import { recordEvent } from '../audit/record-event.js';
+import { ServiceError } from '../errors/service-error.js';
+import { rejectResponse } from '../login/verify-login.js';
+import type { Services } from '../services.js';
+import type { AuthenticatedSite } from '../sites/authenticate-site.js';
+import { confirmUrl } from './page-token.js';
+import { settleConfirmation } from './settle-confirmation.js';
+
+/** The answer to a right response. */
+export interface VerifiedConfirmation {
+  readonly id: string;
+  readonly status: 'confirmed';
+  readonly confirmedAt: number;
+  readonly deviceId: string;
+}
+
+/**
+ * Checks the response a person typed at the site, with the rules of a login
+ * (`login/verify-login.ts`): the challenge expires, is used once (one
+ * conditional UPDATE among concurrent verifies), takes at most 3 wrong
+ * answers, and failures count toward the account's block. The response is
+ * compared in constant time with every active device's, in the challenge's
+ * mode: for a payment, bound to its amount and purse, so a response computed
+ * for another payment is refused like any wrong one. A right response of a
+ * person who has not consented to the site yet is refused with
+ * `ERR_CONSENT_REQUIRED`, which does not count as a wrong answer; only a right
+ * response learns it, so the refusal tells nothing about who has an account.
+ *
+ * @throws ServiceError `ERR_CONFIRMATION_NOT_FOUND`, `ERR_CHALLENGE_EXPIRED`,
+ *   `ERR_CHALLENGE_CLOSED`, `ERR_ACCOUNT_LOCKED`, `ERR_ACCOUNT_BLOCKED`,
+ *   `ERR_RESPONSE_REJECTED` (with `attemptsLeft`), `ERR_CONSENT_REQUIRED`
+ *   (with `confirmUrl`).
+ */
+export async function verifyConfirmation(
+  services: Services,
+  site: AuthenticatedSite,
+  id: string,
+  response: unknown,
+  ip: string,
+): Promise<VerifiedConfirmation> {
+  const { db, clock, deviceKeys } = services;
+  if (typeof response !== 'string' || response.length > 64) {
+    throw new ServiceError('ERR_VALIDATION', {}, 'response must be a string of digits.');
+  }
+  const typed = response.replace(/[\s-]/g, '');
+
+  const rows = await db
+    .selectFrom('confirmations as f')
+    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .leftJoin('accounts as a', 'a.id', 'c.account_id')
+    .leftJoin('devices as d', (join) =>
+      join.onRef('d.account_id', '=', 'c.account_id').on('d.status', '=', 'active'),
+    )
+    .leftJoin('site_consents as sc', (join) =>
+      join.onRef('sc.account_id', '=', 'c.account_id').onRef('sc.site_id', '=', 'f.site_id'),
+    )
+    .select([
+      'f.kind',
+      'c.account_id',
+      'c.mode',
+      'c.challenge',
+      'c.amount',
+      'c.purse',
+      'c.status',
+      'c.expires_at',
+      'a.email',
+      'a.status as account_status',
+      'a.blocked_until',
+      'a.block_level',
+      'a.failed_attempts',
+      'd.id as device_id',
+      'd.ocra_key_enc',
+      'sc.created_at as consented_at',
+    ])
+    .where('f.id', '=', id)
+    .where('f.site_id', '=', site.id)
+    .execute();
+  const row = rows[0];
+  if (!row) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
+  const now = clock.now();
+  if (row.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  if (now >= row.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+  if (row.account_id !== null && row.account_status !== null) {
+    assertNotBlocked(services, {
+      status: row.account_status,
+      blocked_until: row.blocked_until,
+      block_level: row.block_level ?? 0,
+    });
+  }
+
+  // docs/protocol.md: Payment mode binds the response to the challenge, the amount and the purse.
+  const request: ResponseRequest =
+    row.mode === 'payment'
+      ? {
+          mode: 'payment',
+          challenge: row.challenge,
+          amount: row.amount ?? '',
+          purse: row.purse ?? '',
+        }
+      : { mode: 'authorization', challenge: row.challenge };
+  let matchedDevice: string | null = null;
+  for (const device of rows) {
+    if (device.device_id === null || device.ocra_key_enc === null) continue;
+    const key = deviceKeys.open(device.device_id, device.ocra_key_enc);
+    const expected = await computeResponse(key, request);
+    // Every device is checked, match or not, so timing does not tell which matched.
+    if (constantTimeEqual(expected, typed) && matchedDevice === null) {
+      matchedDevice = device.device_id;
+    }
+  }
+  if (matchedDevice === null || row.account_id === null || row.email === null) {
+    await rejectResponse(services, id, row.email, row.account_id, ip);
+  }
+  const accountId = row.account_id as string;
+  const deviceId = matchedDevice as string;
+  if (row.consented_at === null) {
+    throw new ServiceError('ERR_CONSENT_REQUIRED', { confirmUrl: confirmUrl(services, id) });
+  }
+
+  await db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable('challenges')
+      .set({ status: 'used', completed_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    const settled = await settleConfirmation(
+      trx,
+      id,
+      { status: 'confirmed', method: 'response', deviceId },
+      now,
+    );
+    if (!settled) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+    if ((row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0) {
+      await recordSuccess(trx, accountId);
+    }
+    await recordEvent(trx, {
+      accountId,
+      type: 'confirmation.succeeded',
+      ip,
+      deviceId,
+      details: { site: site.name, operation: row.kind, mode: row.mode, method: 'response' },
+      at: now,
+    });
+  });
+  services.webhooks.kick();
+  announceClosed(services, row.email, id);
+  return { id, status: 'confirmed', confirmedAt: now, deviceId };
+}
