@@ -17,6 +17,11 @@ export interface BenchOptions {
   readonly postgres: boolean;
   readonly baseline: boolean;
   readonly durability: boolean;
+  readonly app: boolean;
+  /** Opens and typed responses measured in the phone app; the report gives the median. */
+  readonly appRuns: number;
+  /** The Chromium the phone app is measured in; when it is missing, that part is skipped. */
+  readonly chromium: string;
   /** Where PostgreSQL is; the bench creates and drops its own database there. */
   readonly postgresUrl: string;
   /** Print the summary as JSON instead of the text report. */
@@ -32,15 +37,22 @@ export const USAGE = `Usage: npm run bench -- [options]
   --warmup S         warm-up before each run, not measured (default 2)
   --runs N           runs per target; the median is reported (default 3)
   --log-level L      the server's LOG_LEVEL (default info, the server's own default)
-  --only LIST        comma-separated subset of sqlite,postgres,baseline,durability
-                     (durability: the kill -9 check on each measured database)
+  --only LIST        comma-separated subset of sqlite,postgres,baseline,durability,app
+                     (durability: the kill -9 check on each measured database;
+                     app: the phone app's JavaScript size, and in Chromium's mobile
+                     emulation its opening time and typed-response time)
+  --app-runs N       opens and typed responses measured in the phone app; the median
+                     is reported (default 7)
   --postgres-url U   PostgreSQL to create the bench database on
                      (default: $CIPHERPAD_BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres)
   --cpu-prof DIR     run the login servers under node --cpu-prof, writing profiles to DIR
   --json             print a JSON summary instead of the text report
-  --help             this text`;
+  --help             this text
 
-const TARGETS = ['sqlite', 'postgres', 'baseline', 'durability'] as const;
+The app measurement uses $CIPHERPAD_CHROMIUM or /usr/bin/chromium; without it the
+app's speed is skipped (its size is still measured).`;
+
+const TARGETS = ['sqlite', 'postgres', 'baseline', 'durability', 'app'] as const;
 
 /**
  * Reads the flags; a wrong one throws an Error whose message names it.
@@ -61,6 +73,7 @@ export function parseOptions(
       seconds: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
       runs: { type: 'string', default: '3' },
+      'app-runs': { type: 'string', default: '7' },
       'log-level': { type: 'string', default: 'info' },
       only: { type: 'string', default: TARGETS.join(',') },
       'postgres-url': { type: 'string' },
@@ -98,6 +111,9 @@ export function parseOptions(
     postgres: only.has('postgres'),
     baseline: only.has('baseline'),
     durability: only.has('durability'),
+    app: only.has('app'),
+    appRuns: Math.round(number('app-runs', values['app-runs'], 1, 100)),
+    chromium: env.CIPHERPAD_CHROMIUM?.trim() || '/usr/bin/chromium',
     postgresUrl:
       values['postgres-url'] ??
       (env.CIPHERPAD_BENCH_POSTGRES_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres'),

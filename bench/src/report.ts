@@ -1,3 +1,5 @@
+import type { AppFile, SizeTotal } from './app-size.js';
+import type { AppResult, OpenResult, Spread } from './app-speed.js';
 import type { Machine } from './machine.js';
 import type { TargetResult } from './measure.js';
 import type { BenchOptions } from './options.js';
@@ -24,12 +26,65 @@ export interface BenchSummary {
   readonly postgres: LoginTargetResult | Skipped | null;
   readonly baseline: TargetResult | null;
   readonly goals: readonly Goal[];
-  /** No failed cycle and no lost write: what the exit code says. */
+  /** The phone app: its size, its speed in Chromium and its own goals; null when not asked. */
+  readonly app: (AppResult & { readonly goals: readonly Goal[] }) | null;
+  /** No failed cycle, no lost write, no failed app measurement: what the exit code says. */
   readonly ok: boolean;
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const rate = (value: number) => Math.round(value).toLocaleString('en-US');
+const bytes = (value: number) => `${value.toLocaleString('en-US')} B`;
+const kb = (value: number) => `${(value / 1024).toFixed(1)} KB`;
+/** The app's budget, as packages/app/build.mjs checks it. */
+const APP_GZIP_BUDGET = 150 * 1024;
+const APP_READY_MS = 1000;
+const APP_TYPED_MS = 50;
+
+/** No failed cycle and no lost write in what the login targets measured. */
+export function loginOk(
+  sqlite: LoginTargetResult | Skipped | null,
+  postgres: LoginTargetResult | Skipped | null,
+  baseline: TargetResult | null,
+): boolean {
+  const logins = [sqlite, postgres].filter(
+    (t): t is LoginTargetResult => t !== null && !('skipped' in t),
+  );
+  return (
+    logins.every((t) => t.errorCount === 0 && (t.durability?.passed ?? true)) &&
+    logins.every((t) => (t.durability?.errorsBeforeKill ?? 0) === 0) &&
+    (baseline?.errorCount ?? 0) === 0
+  );
+}
+
+/**
+ * The phone app's goals: all its JavaScript at most 150 KB gzipped; ready to
+ * answer within 1 s of opening (judged on a reopen of the activated app whose
+ * service worker had been stopped, the slower of the two reopens); a typed
+ * response in under 50 ms (from the eighth key's keydown to the response).
+ */
+export function judgeAppGoals(app: AppResult): Goal[] {
+  const speed = 'browser' in app.speed ? app.speed : null;
+  const ready = speed?.reopenWorkerStopped.drawn.median ?? null;
+  const typed = speed?.typed.keyToResponse.median ?? null;
+  return [
+    {
+      name: 'app: JavaScript at most 150 KB gzipped',
+      measured: kb(app.size.total.gzipBytes),
+      met: app.size.total.gzipBytes <= APP_GZIP_BUDGET,
+    },
+    {
+      name: 'app: ready to answer within 1 s of opening',
+      measured: ready === null ? null : ms(ready),
+      met: ready !== null && ready <= APP_READY_MS,
+    },
+    {
+      name: 'app: typed response in under 50 ms',
+      measured: typed === null ? null : ms(typed),
+      met: typed !== null && typed < APP_TYPED_MS,
+    },
+  ];
+}
 
 /** The goals of issue point 11, judged on SQLite (throughput, p99) and on every server (RSS). */
 export function judgeGoals(
@@ -72,12 +127,38 @@ export function formatReport(summary: BenchSummary): string {
   const { machine, settings } = summary;
   const lines: string[] = [];
   const out = (line = '') => lines.push(line);
-  out('Cipherpad login-cycle benchmark');
-  out('===============================');
+  const login = summary.sqlite !== null || summary.postgres !== null || summary.baseline !== null;
+  const title = login
+    ? summary.app
+      ? 'Cipherpad benchmark: login cycles and the phone app'
+      : 'Cipherpad login-cycle benchmark'
+    : 'Cipherpad phone app benchmark';
+  out(title);
+  out('='.repeat(title.length));
   out(
     `Machine   ${machine.cpu}, ${machine.cores} cores (os.cpus()), ${machine.memoryGb.toFixed(1)} GB, ${machine.os}`,
   );
   out(`Software  Node ${machine.node}, Fastify ${machine.fastify}`);
+  if (login) formatLogin(summary, out);
+  if (summary.app) formatApp(summary.app, settings.appRuns, out);
+  out();
+  const appFailed = summary.app !== null && 'failed' in summary.app.speed;
+  if (summary.ok) {
+    out(login ? 'Result: no failed cycle, no lost write.' : 'Result: no error.');
+  } else {
+    const failures = [
+      loginOk(summary.sqlite, summary.postgres, summary.baseline) ? null : 'errors or lost writes',
+      appFailed ? 'the phone app’s measurement failed' : null,
+    ].filter((failure) => failure !== null);
+    out(`Result: FAILED (${failures.join('; ')}: see above).`);
+  }
+  out('Options: npm run bench -- --help');
+  return lines.join('\n');
+}
+
+/** The login targets' part of the report. */
+function formatLogin(summary: BenchSummary, out: (line?: string) => void): void {
+  const { machine, settings } = summary;
   out(
     `Load      ${settings.clients} concurrent clients in the bench process (sharing the machine with the server),`,
   );
@@ -158,14 +239,155 @@ export function formatReport(summary: BenchSummary): string {
   }
   out('  (With 64 closed-loop clients the mean latency is 64 / throughput: 21 ms at 3,000');
   out('  cycles/s, so p99 < 25 ms needs both the rate and a tight spread.)');
+}
+
+/** A labelled paragraph: the label, then its lines under one another. */
+function labelled(out: (line?: string) => void, label: string, text: readonly string[]): void {
+  for (const [index, line] of text.entries()) {
+    out(`  ${(index === 0 ? label : '').padEnd(13)}${line}`);
+  }
+}
+
+const spreadText = (s: Spread, digits = 1) =>
+  `median ${s.median.toFixed(digits)} ms (min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)} ms)`;
+
+/** The phone app's part of the report. */
+function formatApp(
+  app: NonNullable<BenchSummary['app']>,
+  runs: number,
+  out: (line?: string) => void,
+): void {
+  const { size, speed } = app;
+  const paragraph = (label: string, text: readonly string[]) => labelled(out, label, text);
   out();
   out(
-    summary.ok
-      ? 'Result: no failed cycle, no lost write.'
-      : 'Result: FAILED (errors or lost writes above).',
+    'browser' in speed
+      ? `Phone app (packages/app/dist, in Chromium ${speed.browser} headless, ${speed.executable})`
+      : 'Phone app (packages/app/dist)',
   );
-  out('Options: npm run bench -- --help');
-  return lines.join('\n');
+  paragraph('Size', [
+    'every .js file under dist/, each gzipped alone at zlib level 9 (as it is served);',
+    '1 KB = 1,024 B, as packages/app/build.mjs counts its budget',
+  ]);
+  const part = (label: string, total: SizeTotal, names: string) =>
+    out(
+      `    ${label.padEnd(15)}${bytes(total.bytes).padStart(10)} raw, ${bytes(total.gzipBytes).padStart(8)} gzip (${kb(total.gzipBytes)})${names ? `: ${names}` : ''}`,
+    );
+  const names = (which: AppFile['part']) =>
+    size.files
+      .filter((f) => f.part === which)
+      .map((f) => f.file)
+      .join(', ');
+  part('all', size.total, `${size.total.files} files`);
+  part('first screen', size.firstScreen, names('first-screen'));
+  part('lazy', size.lazy, names('lazy'));
+  part('service worker', size.serviceWorker, names('service-worker'));
+  paragraph('', [
+    '(first screen: what index.html loads, its module script and modulepreloads with',
+    'their static imports; lazy: chunks loaded by import() when needed, such as the',
+    'QR scanner; service worker: sw.js, registered once the app runs)',
+  ]);
+
+  if ('skipped' in speed) {
+    paragraph('Speed', [`skipped: ${speed.skipped}`]);
+  } else if ('failed' in speed) {
+    paragraph('Speed', [`FAILED: ${speed.failed}`]);
+  } else {
+    const { phone, typed } = speed;
+    paragraph('Browser', [
+      `mobile emulation: ${phone.viewport.width}×${phone.viewport.height} CSS px, device scale factor ${phone.deviceScaleFactor}, touch,`,
+      `an Android Chrome user agent, ${phone.locale}; no CPU or network throttling: this`,
+      "machine's CPU, and the service on 127.0.0.1 (loopback, no network delay)",
+    ]);
+    paragraph('Service', [
+      'node packages/server/dist/main.js as a child process, development mode, SQLite',
+      'in a temporary data dir; one account registered through the API (codes read',
+      'from the development outbox); the app activated through its screens, no PIN',
+    ]);
+    paragraph('Method', [
+      `${runs} runs of each; times taken in the page with performance.now(), in ms since`,
+      'performance.timeOrigin (the start of the navigation). An init script, run before',
+      "the app's own, watches the document with a MutationObserver and notes when the",
+      "awaited control is in it, rendered (checkVisibility) and enabled: 'ready'; then",
+      'the end of the next frame (a message posted from requestAnimationFrame):',
+      "'drawn', the figure judged. 'From page.goto' is the bench's own view, from",
+      'Date.now() before page.goto to the drawn frame: a check on the navigation start.',
+    ]);
+    formatOpen(
+      'First open',
+      [
+        'in a fresh context each time (no cache, no service worker, nothing stored),',
+        "until Welcome's Activate button is drawn",
+      ],
+      speed.firstOpen,
+      out,
+    );
+    formatOpen(
+      'Reopen',
+      [
+        'a new tab on the activated app, its service worker still running from the',
+        'previous open, until the challenge field is drawn',
+      ],
+      speed.reopen,
+      out,
+    );
+    formatOpen(
+      'Idle reopen',
+      [
+        'the same after stopping the service worker (DevTools protocol,',
+        'ServiceWorker.stopAllWorkers), as when the app was left a while: the figure',
+        'judged. The two kinds alternate, a Reopen first: the first reopen after',
+        'activation, often the slowest, counts as a Reopen',
+      ],
+      speed.reopenWorkerStopped,
+      out,
+    );
+    paragraph('Typed', [
+      'clear (auth-clear); start a login through the API (8 random digits); type the',
+      'first 7 with real key events (page.keyboard); install the observers; press the',
+      "8th. From the 8th key's keydown (its event.timeStamp) to the response's",
+      'data-value being set (MutationObserver on auth-response): the figure judged',
+    ]);
+    out(`    key → response     ${spreadText(typed.keyToResponse, 2)}`);
+    out(`    keydown handler    ${spreadText(typed.keydownToResponse, 2)}`);
+    out(`    input event        ${spreadText(typed.inputToResponse, 2)}`);
+    out(`    key → drawn        ${spreadText(typed.keyToDrawn, 2)}`);
+    out(
+      `    checked            ${typed.accepted} of ${typed.runs.length} responses accepted by the service (POST /v1/logins/:id/verify)`,
+    );
+    paragraph('CPU', [
+      `other processes ${speed.otherCpuPercent.toFixed(0)}% of one core meanwhile (all but the bench, the service and`,
+      `Chromium, from /proc), hypervisor steal ${speed.stealPercent.toFixed(0)}%`,
+    ]);
+    if (speed.otherCpuPercent > DISTURBED_PERCENT) {
+      paragraph('WARNING', [
+        `other processes used ${speed.otherCpuPercent.toFixed(0)}% CPU during the measurement: these times are longer`,
+        'than on a quiet machine',
+      ]);
+    }
+  }
+  out();
+  out('Targets (the phone app)');
+  for (const goal of app.goals) {
+    const verdict = goal.measured === null ? '  -   ' : goal.met ? 'met   ' : 'MISSED';
+    out(`  ${verdict}  ${goal.name.padEnd(46)} ${goal.measured ?? 'not measured'}`);
+  }
+}
+
+function formatOpen(
+  label: string,
+  what: readonly string[],
+  result: OpenResult,
+  out: (line?: string) => void,
+): void {
+  labelled(out, label, what);
+  out(`    drawn              ${spreadText(result.drawn)}`);
+  out(`    ready              ${spreadText(result.ready)}`);
+  out(
+    `    on the way         HTML received ${result.html.median.toFixed(1)} ms, DOMContentLoaded ${result.domContentLoaded.median.toFixed(1)} ms (medians)`,
+  );
+  out(`    from page.goto     ${spreadText(result.fromGoto)}`);
+  out(`    service worker     served ${result.controlled} of ${result.runs.length} opens`);
 }
 
 /** Above this, something besides the bench and the server competed for the CPU. */

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the login-cycle benchmark of issue point 11.
+ * `npm run bench`: the login-cycle benchmark of issue point 11, and the phone
+ * app's size and speed.
  *
  * Concurrent clients (64 by default) run full logins (start, OCRA response,
  * verify) over keep-alive HTTP/1.1 against the real server, started as a
@@ -11,12 +12,26 @@
  *
  * The report gives cycles/s, p50 and p99 latency (medians over the runs),
  * the server's peak RSS, CPU use, errors, the baseline ratio and whether the
- * targets were met. The exit code is 1 on a failed cycle or a lost write,
- * 0 otherwise, even when a target is missed: it is a measurement.
+ * targets were met.
+ *
+ * The `app` target (app-speed.ts) gzips the phone app's built JavaScript
+ * (packages/app/dist: the first screen's part, the lazily loaded chunks, the
+ * service worker), then starts the service as a child process, registers an
+ * account through its API and activates the app without a PIN in Debian's
+ * Chromium (headless, mobile emulation). It times, in the page, a first open in
+ * a fresh context until Welcome is usable, reopens of the activated app until
+ * the challenge field is usable (its service worker running, or stopped
+ * first), and the response appearing after the eighth digit is typed;
+ * medians over `--app-runs`. Without Chromium that part is skipped, with the
+ * reason printed.
+ *
+ * The exit code is 1 on a failed cycle, a lost write or a failed app
+ * measurement, 0 otherwise, even when a target is missed: it is a measurement.
  *
  * ```sh
- * npm run bench                                  # everything, about 2 minutes
+ * npm run bench                                  # npm run build, then everything: about 2 minutes
  * npm run bench -- --only sqlite,baseline --runs 1 --seconds 5
+ * npm run bench -- --only app --app-runs 11        # the phone app only
  * npm run --silent bench -- --json > bench.json
  * CIPHERPAD_BENCH_POSTGRES_URL=postgres://user:pw@host/db npm run bench
  * npm run bench -- --only sqlite --cpu-prof /tmp/prof   # profile the server under load, then:
@@ -25,11 +40,19 @@
  *
  * PostgreSQL is skipped, with the reason printed, when it cannot be reached.
  */
+import { type AppResult, benchApp } from './app-speed.js';
 import { createPostgresDatabase, createSqliteDatabase } from './bench-database.js';
 import { describeMachine } from './machine.js';
 import type { TargetResult } from './measure.js';
 import { parseOptions, USAGE } from './options.js';
-import { type BenchSummary, formatReport, judgeGoals, type Skipped } from './report.js';
+import {
+  type BenchSummary,
+  formatReport,
+  judgeAppGoals,
+  judgeGoals,
+  loginOk,
+  type Skipped,
+} from './report.js';
 import { benchBaseline, benchLogin, type LoginTargetResult } from './targets.js';
 
 async function main(): Promise<number> {
@@ -47,8 +70,9 @@ async function main(): Promise<number> {
   const options = parsed;
   const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const machine = describeMachine();
+  const login = options.sqlite || options.postgres || options.baseline;
   progress(
-    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${options.clients} clients, server LOG_LEVEL=${options.logLevel}`,
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${login ? `${options.clients} clients, ` : ''}server LOG_LEVEL=${options.logLevel}`,
   );
 
   let sqlite: LoginTargetResult | Skipped | null = null;
@@ -67,14 +91,11 @@ async function main(): Promise<number> {
     if (database) postgres = await benchLogin(database, options, progress);
   }
   if (options.baseline) baseline = await benchBaseline(options, progress);
+  // Last, on a machine the login servers have left quiet.
+  let app: AppResult | null = null;
+  if (options.app) app = await benchApp(options, progress);
 
-  const logins = [sqlite, postgres].filter(
-    (t): t is LoginTargetResult => t !== null && !('skipped' in t),
-  );
-  const ok =
-    logins.every((t) => t.errorCount === 0 && (t.durability?.passed ?? true)) &&
-    logins.every((t) => (t.durability?.errorsBeforeKill ?? 0) === 0) &&
-    (baseline?.errorCount ?? 0) === 0;
+  const ok = loginOk(sqlite, postgres, baseline) && !(app !== null && 'failed' in app.speed);
   const { json: _json, postgresUrl: _url, ...settings } = options;
   const summary: BenchSummary = {
     machine,
@@ -83,6 +104,7 @@ async function main(): Promise<number> {
     postgres,
     baseline,
     goals: judgeGoals(sqlite, postgres),
+    app: app && { ...app, goals: judgeAppGoals(app) },
     ok,
   };
   process.stdout.write(

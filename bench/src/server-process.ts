@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -38,15 +38,17 @@ export class ServerProcess {
   }
 
   /**
-   * Starts `node [nodeArgs] script` on a free port (given as `PORT`) and
-   * waits until it accepts connections.
+   * Starts `node [nodeArgs] script` on `port` (by default a free one; given as
+   * `PORT`) and waits until it accepts connections.
    */
   static async start(options: {
     script: string;
     env: Readonly<Record<string, string>>;
     nodeArgs?: readonly string[];
+    /** For a server that must know its own address beforehand (its public URL). */
+    port?: number;
   }): Promise<ServerProcess> {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
       env: { ...inheritedEnv(), ...options.env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -155,6 +157,39 @@ export function processCpuSeconds(pid: number): CpuSeconds {
 }
 
 /**
+ * The CPU time, in seconds, of process `root` and all its descendants (say the
+ * bench, its server child and a browser with its helper processes), including
+ * the children they have already reaped (cutime and cstime of /proc/<pid>/stat).
+ */
+export function processTreeCpuSeconds(root: number): number {
+  const own = new Map<number, number>();
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // state ppid … utime stime cutime cstime: fields 3, 4 and 14 to 17 of proc(5).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    const pid = Number(name);
+    const parent = Number(fields[1]);
+    own.set(pid, ticks / 100);
+    children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  let total = 0;
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    total += own.get(pid) ?? 0;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/**
  * CPU time of the whole machine, all cores, from the first line of
  * /proc/stat: busy (everything but idle and iowait) and stolen by the
  * hypervisor, in seconds.
@@ -182,7 +217,7 @@ function accepts(host: string, port: number): Promise<boolean> {
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
