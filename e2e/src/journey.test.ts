@@ -192,7 +192,11 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await visible(newPhone.getByTestId('screen-authorization'));
     camera.showBlank();
     await site.reload();
-    await visible(deviceRow('Ada’s new phone'));
+    const row = await visible(deviceRow('Ada’s new phone'));
+    await row.getByTestId('rename').click();
+    await row.getByTestId('new-name').fill('Ada’s Pixel');
+    await row.getByTestId('save-name').click();
+    await visible(deviceRow('Ada’s Pixel'));
   });
 
   it('deactivates the old phone, signs in with the new one, and sees every step in the activity log', async () => {
@@ -215,7 +219,12 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     expect(seen.filter((type) => type === 'login.succeeded').length).toBeGreaterThanOrEqual(5);
     expect(seen.filter((type) => type === 'device.activated')).toHaveLength(2);
     expect(seen).toEqual(
-      expect.arrayContaining(['login.denied', 'confirmation.changed', 'device.deactivated']),
+      expect.arrayContaining([
+        'login.denied',
+        'confirmation.changed',
+        'device.renamed',
+        'device.deactivated',
+      ]),
     );
     expect(
       await site

@@ -19,7 +19,10 @@ export class Stage {
   readonly phone: BrowserContext;
   readonly site: Page;
   readonly app: Page;
-  /** Uncaught errors of any page of either window: a step that leaves one fails. */
+  /**
+   * Uncaught errors and Content-Security-Policy violations of any page of
+   * either window: a step that leaves one fails.
+   */
   readonly pageErrors: string[] = [];
   readonly #cameraDir: string;
 
@@ -43,6 +46,12 @@ export class Stage {
     this.app = parts.app;
     for (const context of [this.desk, this.phone]) {
       context.on('weberror', (error) => this.pageErrors.push(String(error.error())));
+      // A page that breaks its own Content-Security-Policy fails the step too.
+      context.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+          this.pageErrors.push(message.text());
+        }
+      });
     }
   }
 
