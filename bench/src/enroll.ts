@@ -19,6 +19,8 @@ export interface BenchAccount {
    * the machine with the server, spends as little as it can per response.
    */
   readonly ocraKey: HmacKey;
+  /** The device's ECDSA signing key, for signed device requests (an online approval). */
+  readonly signingKey: CryptoKey;
 }
 
 /**
@@ -127,5 +129,5 @@ async function enrollOne(app: Service['app'], index: number): Promise<BenchAccou
     hash: 'SHA-256',
     sign: (data) => createHmac('sha256', secret).update(data).digest(),
   };
-  return { email, deviceId: device.deviceId, ocraKey };
+  return { email, deviceId: device.deviceId, ocraKey, signingKey: signing.privateKey };
 }

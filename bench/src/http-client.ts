@@ -40,11 +40,15 @@ export class HttpClient {
     this.#limit = connections;
   }
 
-  /** POSTs `json` (or an empty body when it is undefined) and reads the whole answer. */
-  async post(path: string, json?: unknown): Promise<HttpResponse> {
+  /**
+   * POSTs `json` (or an empty body when it is undefined) and reads the whole
+   * answer. `headers` are extra header lines, prepared once by the caller,
+   * each ending in CRLF (`cookie: …\r\nx-csrf-token: …\r\n`).
+   */
+  async post(path: string, json?: unknown, headers = ''): Promise<HttpResponse> {
     const body = json === undefined ? '' : JSON.stringify(json);
     const head =
-      `POST ${path} HTTP/1.1\r\nhost: ${this.#host}:${this.#port}\r\n` +
+      `POST ${path} HTTP/1.1\r\nhost: ${this.#host}:${this.#port}\r\n${headers}` +
       (body ? 'content-type: application/json\r\n' : '') +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
     const connection = await this.#acquire();

@@ -46,7 +46,8 @@ export function emptyPostCycle(http: HttpClient): Cycle {
   };
 }
 
-function refusal(request: string, answer: HttpResponse): Error {
+/** The error of an unexpected answer: the request, the status and the error code. */
+export function refusal(request: string, answer: HttpResponse): Error {
   let code = '';
   try {
     code = ` ${(JSON.parse(answer.body) as { error?: string }).error ?? ''}`;

@@ -19,6 +19,13 @@ export interface RunResult extends LoadResult {
   readonly stealPercent: number;
   /** The server's VmHWM after the run. */
   readonly peakRssMb: number;
+  /**
+   * The same for the process behind the server, when there is one (the
+   * Cipherpad service behind the keeper); its CPU is not in `otherCpuPercent`.
+   */
+  readonly backendCpuPercent?: number;
+  readonly backendSystemCpuPercent?: number;
+  readonly backendPeakRssMb?: number;
 }
 
 /** All runs against one server, and their medians. */
@@ -32,9 +39,13 @@ export interface TargetResult {
     readonly serverSystemCpuPercent: number;
     readonly loadCpuPercent: number;
     readonly otherCpuPercent: number;
+    readonly backendCpuPercent?: number;
+    readonly backendSystemCpuPercent?: number;
   };
   /** The highest VmHWM seen: the server's peak RSS over its whole life. */
   readonly peakRssMb: number;
+  /** The same for the process behind the server, when there is one. */
+  readonly backendPeakRssMb?: number;
   readonly errorCount: number;
   readonly errors: Readonly<Record<string, number>>;
 }
@@ -43,9 +54,12 @@ export interface TargetResult {
  * Runs `runs` times a warm-up then a measured window of `clients` concurrent
  * cycles against a server that is already listening, sampling the CPU time of
  * both processes at the window's edges and the server's memory after each run.
+ * `backend` is a second process the server itself calls (the Cipherpad
+ * service behind the keeper), measured the same way.
  */
 export async function measure(options: {
   server: ServerProcess;
+  backend?: ServerProcess;
   clients: number;
   warmupMs: number;
   measureMs: number;
@@ -53,13 +67,15 @@ export async function measure(options: {
   cycle: (http: HttpClient) => Cycle;
   onRun?: (index: number, run: RunResult) => void;
 }): Promise<TargetResult> {
-  const { server, clients, runs } = options;
+  const { server, backend, clients, runs } = options;
+  const zero = { user: 0, system: 0 };
   const http = new HttpClient({ host: server.host, port: server.port }, clients);
   const cycle = options.cycle(http);
   const results: RunResult[] = [];
   try {
     for (let index = 0; index < runs; index++) {
-      let serverCpu = { user: 0, system: 0 };
+      let serverCpu = zero;
+      let backendCpu = zero;
       let loadCpu = 0;
       let machine = { busy: 0, steal: 0 };
       let windowStartedAt = 0;
@@ -76,6 +92,7 @@ export async function measure(options: {
           if (edge === 'start') {
             windowStartedAt = now;
             serverCpu = server.cpuSeconds();
+            backendCpu = backend?.cpuSeconds() ?? zero;
             loadCpu = loadSeconds;
             machine = machineCpuSeconds();
           } else {
@@ -85,6 +102,11 @@ export async function measure(options: {
               user: after.user - serverCpu.user,
               system: after.system - serverCpu.system,
             };
+            const behind = backend?.cpuSeconds() ?? zero;
+            backendCpu = {
+              user: behind.user - backendCpu.user,
+              system: behind.system - backendCpu.system,
+            };
             loadCpu = loadSeconds - loadCpu;
             const total = machineCpuSeconds();
             machine = { busy: total.busy - machine.busy, steal: total.steal - machine.steal };
@@ -92,17 +114,26 @@ export async function measure(options: {
         },
       });
       server.assertRunning();
+      backend?.assertRunning();
+      const backendSeconds = backendCpu.user + backendCpu.system;
       const run: RunResult = {
         ...load,
         serverCpuPercent: percent(serverCpu.user + serverCpu.system, windowSeconds),
         serverSystemCpuPercent: percent(serverCpu.system, windowSeconds),
         loadCpuPercent: percent(loadCpu, windowSeconds),
         otherCpuPercent: percent(
-          Math.max(0, machine.busy - serverCpu.user - serverCpu.system - loadCpu),
+          Math.max(0, machine.busy - serverCpu.user - serverCpu.system - backendSeconds - loadCpu),
           windowSeconds,
         ),
         stealPercent: percent(machine.steal, windowSeconds),
         peakRssMb: server.memory().peakRssMb,
+        ...(backend
+          ? {
+              backendCpuPercent: percent(backendSeconds, windowSeconds),
+              backendSystemCpuPercent: percent(backendCpu.system, windowSeconds),
+              backendPeakRssMb: backend.memory().peakRssMb,
+            }
+          : {}),
       };
       results.push(run);
       options.onRun?.(index, run);
@@ -126,8 +157,19 @@ export async function measure(options: {
       serverSystemCpuPercent: median(results.map((r) => r.serverSystemCpuPercent)),
       loadCpuPercent: median(results.map((r) => r.loadCpuPercent)),
       otherCpuPercent: median(results.map((r) => r.otherCpuPercent)),
+      ...(backend
+        ? {
+            backendCpuPercent: median(results.map((r) => r.backendCpuPercent ?? Number.NaN)),
+            backendSystemCpuPercent: median(
+              results.map((r) => r.backendSystemCpuPercent ?? Number.NaN),
+            ),
+          }
+        : {}),
     },
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    ...(backend
+      ? { backendPeakRssMb: Math.max(...results.map((r) => r.backendPeakRssMb ?? 0)) }
+      : {}),
     errorCount: results.reduce((sum, r) => sum + r.errorCount, 0),
     errors,
   };

@@ -17,6 +17,9 @@ export interface BenchOptions {
   readonly postgres: boolean;
   readonly baseline: boolean;
   readonly durability: boolean;
+  /** Confirmed transfers through the keeper and the service, on SQLite and on PostgreSQL. */
+  readonly transfersSqlite: boolean;
+  readonly transfersPostgres: boolean;
   readonly app: boolean;
   /** Opens and typed responses measured in the phone app; the report gives the median. */
   readonly appRuns: number;
@@ -26,7 +29,7 @@ export interface BenchOptions {
   readonly postgresUrl: string;
   /** Print the summary as JSON instead of the text report. */
   readonly json: boolean;
-  /** Run the login server children under `node --cpu-prof`, profiles written here. */
+  /** Run the server (and keeper) children under `node --cpu-prof`, profiles written here. */
   readonly cpuProfileDir: string | null;
 }
 
@@ -37,22 +40,35 @@ export const USAGE = `Usage: npm run bench -- [options]
   --warmup S         warm-up before each run, not measured (default 2)
   --runs N           runs per target; the median is reported (default 3)
   --log-level L      the server's LOG_LEVEL (default info, the server's own default)
-  --only LIST        comma-separated subset of sqlite,postgres,baseline,durability,app
-                     (durability: the kill -9 check on each measured database;
+  --only LIST        comma-separated subset of sqlite,postgres,baseline,durability,
+                     transfers-sqlite,transfers-postgres,app
+                     (durability: the kill -9 check on each measured login database;
+                     transfers-sqlite, transfers-postgres: confirmed transfers through
+                     the demo keeper and the service, both on that database: create,
+                     Payment-mode response, verify at the service, ledger commit;
                      app: the phone app's JavaScript size, and in Chromium's mobile
                      emulation its opening time and typed-response time)
   --app-runs N       opens and typed responses measured in the phone app; the median
                      is reported (default 7)
   --postgres-url U   PostgreSQL to create the bench database on
                      (default: $CIPHERPAD_BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres)
-  --cpu-prof DIR     run the login servers under node --cpu-prof, writing profiles to DIR
+  --cpu-prof DIR     run the login servers, and the service and the keeper of the
+                     transfer targets, under node --cpu-prof, writing profiles to DIR
   --json             print a JSON summary instead of the text report
   --help             this text
 
 The app measurement uses $CIPHERPAD_CHROMIUM or /usr/bin/chromium; without it the
 app's speed is skipped (its size is still measured).`;
 
-const TARGETS = ['sqlite', 'postgres', 'baseline', 'durability', 'app'] as const;
+const TARGETS = [
+  'sqlite',
+  'postgres',
+  'baseline',
+  'durability',
+  'transfers-sqlite',
+  'transfers-postgres',
+  'app',
+] as const;
 
 /**
  * Reads the flags; a wrong one throws an Error whose message names it.
@@ -111,6 +127,8 @@ export function parseOptions(
     postgres: only.has('postgres'),
     baseline: only.has('baseline'),
     durability: only.has('durability'),
+    transfersSqlite: only.has('transfers-sqlite'),
+    transfersPostgres: only.has('transfers-postgres'),
     app: only.has('app'),
     appRuns: Math.round(number('app-runs', values['app-runs'], 1, 100)),
     chromium: env.CIPHERPAD_CHROMIUM?.trim() || '/usr/bin/chromium',

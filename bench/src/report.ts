@@ -4,6 +4,7 @@ import type { Machine } from './machine.js';
 import type { TargetResult } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { LoginTargetResult } from './targets.js';
+import type { TransferTargetResult } from './transfers.js';
 
 /** A target that was not measured, and why. */
 export interface Skipped {
@@ -26,10 +27,22 @@ export interface BenchSummary {
   readonly postgres: LoginTargetResult | Skipped | null;
   readonly baseline: TargetResult | null;
   readonly goals: readonly Goal[];
+  /** Confirmed transfers through the keeper, per database, and their goal; null when not asked. */
+  readonly transfers: TransferSummary | null;
   /** The phone app: its size, its speed in Chromium and its own goals; null when not asked. */
   readonly app: (AppResult & { readonly goals: readonly Goal[] }) | null;
-  /** No failed cycle, no lost write, no failed app measurement: what the exit code says. */
+  /**
+   * No failed cycle, no lost write, no broken ledger rule, no failed app
+   * measurement: what the exit code says.
+   */
   readonly ok: boolean;
+}
+
+/** The transfer targets' part of the summary. */
+export interface TransferSummary {
+  readonly sqlite: TransferTargetResult | Skipped | null;
+  readonly postgres: TransferTargetResult | Skipped | null;
+  readonly goals: readonly Goal[];
 }
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -55,6 +68,26 @@ export function loginOk(
     logins.every((t) => (t.durability?.errorsBeforeKill ?? 0) === 0) &&
     (baseline?.errorCount ?? 0) === 0
   );
+}
+
+/** No failed transfer cycle, and the keeper's ledger sound with every acknowledged transfer in it. */
+export function transfersOk(transfers: TransferSummary | null): boolean {
+  if (!transfers) return true;
+  return [transfers.sqlite, transfers.postgres]
+    .filter((t): t is TransferTargetResult => t !== null && !('skipped' in t))
+    .every((t) => t.errorCount === 0 && t.ledger.passed);
+}
+
+/** The transfer goal: at least 1,000 confirmed transfers/s on SQLite, load generator included. */
+export function judgeTransferGoals(sqlite: TransferTargetResult | Skipped | null): Goal[] {
+  const lite = sqlite && !('skipped' in sqlite) ? sqlite : null;
+  return [
+    {
+      name: 'SQLite: at least 1,000 confirmed transfers/s',
+      measured: lite ? rate(lite.median.cyclesPerSecond) : null,
+      met: (lite?.median.cyclesPerSecond ?? 0) >= 1000,
+    },
+  ];
 }
 
 /**
@@ -128,11 +161,17 @@ export function formatReport(summary: BenchSummary): string {
   const lines: string[] = [];
   const out = (line = '') => lines.push(line);
   const login = summary.sqlite !== null || summary.postgres !== null || summary.baseline !== null;
-  const title = login
-    ? summary.app
-      ? 'Cipherpad benchmark: login cycles and the phone app'
-      : 'Cipherpad login-cycle benchmark'
-    : 'Cipherpad phone app benchmark';
+  const parts = [
+    login ? 'login cycles' : null,
+    summary.transfers ? 'confirmed transfers' : null,
+    summary.app ? 'the phone app' : null,
+  ].filter((part) => part !== null);
+  const title =
+    parts.length === 1 && login
+      ? 'Cipherpad login-cycle benchmark'
+      : parts.length === 1 && summary.app
+        ? 'Cipherpad phone app benchmark'
+        : `Cipherpad benchmark: ${parts.join(parts.length > 2 ? ', ' : ' and ').replace(/, ([^,]*)$/, ' and $1')}`;
   out(title);
   out('='.repeat(title.length));
   out(
@@ -140,14 +179,22 @@ export function formatReport(summary: BenchSummary): string {
   );
   out(`Software  Node ${machine.node}, Fastify ${machine.fastify}`);
   if (login) formatLogin(summary, out);
+  if (summary.transfers) formatTransfers(summary.transfers, settings, out);
   if (summary.app) formatApp(summary.app, settings.appRuns, out);
   out();
   const appFailed = summary.app !== null && 'failed' in summary.app.speed;
   if (summary.ok) {
-    out(login ? 'Result: no failed cycle, no lost write.' : 'Result: no error.');
+    out(
+      login
+        ? 'Result: no failed cycle, no lost write.'
+        : summary.transfers
+          ? 'Result: no failed transfer, the ledger sound.'
+          : 'Result: no error.',
+    );
   } else {
     const failures = [
       loginOk(summary.sqlite, summary.postgres, summary.baseline) ? null : 'errors or lost writes',
+      transfersOk(summary.transfers) ? null : 'failed transfers or a broken ledger rule',
       appFailed ? 'the phone app’s measurement failed' : null,
     ].filter((failure) => failure !== null);
     out(`Result: FAILED (${failures.join('; ')}: see above).`);
@@ -239,6 +286,108 @@ function formatLogin(summary: BenchSummary, out: (line?: string) => void): void 
   }
   out('  (With 64 closed-loop clients the mean latency is 64 / throughput: 21 ms at 3,000');
   out('  cycles/s, so p99 < 25 ms needs both the rate and a tight spread.)');
+}
+
+/** The transfer targets' part of the report. */
+function formatTransfers(
+  transfers: TransferSummary,
+  settings: BenchSummary['settings'],
+  out: (line?: string) => void,
+): void {
+  const paragraph = (label: string, text: readonly string[]) => labelled(out, label, text);
+  out();
+  out('Confirmed transfers (the demo keeper relying on the service)');
+  paragraph('Processes', [
+    'node packages/server/dist/main.js (the service) and node packages/keeper/dist/main.js',
+    `(the keeper), child processes, LOG_LEVEL and KEEPER_LOG_LEVEL=${settings.logLevel}, logs to /dev/null;`,
+    'the keeper registered as a site with `site add --out`, reaching the service over',
+    'its confirmation API on 127.0.0.1',
+  ]);
+  paragraph('Load', [
+    `${settings.clients} concurrent clients in the bench process (sharing the machine with both), each`,
+    'its own account (enrolled with a device, signed into the keeper, its transfers set',
+    'to need Cipherpad confirmation) on its own keep-alive HTTP/1.1 connection to the',
+    'keeper, in a closed loop, paying 0.01 Z to the next account’s purse.',
+    'Transfer = POST /api/transfers (Idempotency-Key) → held, with the challenge and URI',
+    '(the keeper creates a payment confirmation at the service); the Payment-mode OCRA',
+    'response for the URI’s challenge, amount and purse (HMAC-SHA-256 by node:crypto);',
+    'POST /api/transfers/:id/confirm → completed (the keeper verifies at the service and',
+    'commits the ledger). Latency from the first request to the second answer.',
+  ]);
+  paragraph('Method', [
+    `per target, ${settings.runs} runs of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured; medians over the runs;`,
+    'CPU in % of one core from /proc, per transfer in µs; peak RSS is each process’s',
+    'VmHWM, the highest over its life',
+  ]);
+  for (const target of [transfers.sqlite, transfers.postgres]) {
+    if (target === null) continue;
+    out();
+    if ('skipped' in target) {
+      out(`PostgreSQL: skipped (${target.skipped})`);
+      continue;
+    }
+    out(target.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL');
+    out(`  service      ${target.database}`);
+    out(`  keeper       ${target.keeperDatabase}`);
+    formatTransferTarget(target, out, target.dialect === 'postgres');
+  }
+  out();
+  out(
+    settings.clients === 64
+      ? 'Targets (confirmed transfers, at 64 clients)'
+      : `Targets (confirmed transfers, asked at 64 clients; this run used ${settings.clients})`,
+  );
+  for (const goal of transfers.goals) {
+    const verdict = goal.measured === null ? '  -   ' : goal.met ? 'met   ' : 'MISSED';
+    out(`  ${verdict}  ${goal.name.padEnd(46)} ${goal.measured ?? 'not measured'}`);
+  }
+}
+
+function formatTransferTarget(
+  target: TransferTargetResult,
+  out: (line: string) => void,
+  othersAreDatabase: boolean,
+): void {
+  const { median } = target;
+  const runs = target.runs.map((run) => rate(run.cyclesPerSecond)).join(', ');
+  const perTransfer = (percent: number) =>
+    `${((percent * 10_000) / median.cyclesPerSecond).toFixed(0)} µs`;
+  const service = median.backendCpuPercent ?? Number.NaN;
+  out(`  transfers/s  ${rate(median.cyclesPerSecond)} (runs: ${runs})`);
+  out(`  latency      p50 ${ms(median.p50)}, p99 ${ms(median.p99)}`);
+  out(
+    `  p99 by run   ${target.runs.map((run) => ms(run.p99)).join(', ')}; max ${ms(Math.max(...target.runs.map((r) => r.max)))}`,
+  );
+  out(
+    `  peak RSS     service ${(target.backendPeakRssMb ?? Number.NaN).toFixed(0)} MB, keeper ${target.peakRssMb.toFixed(0)} MB`,
+  );
+  out(
+    `  CPU          service ${service.toFixed(0)}% (of which kernel ${(median.backendSystemCpuPercent ?? Number.NaN).toFixed(0)}%), keeper ${median.serverCpuPercent.toFixed(0)}% (kernel ${median.serverSystemCpuPercent.toFixed(0)}%),`,
+  );
+  out(
+    `               load generator ${median.loadCpuPercent.toFixed(0)}%, other ${median.otherCpuPercent.toFixed(0)}%`,
+  );
+  out(
+    `  per transfer service ${perTransfer(service)}, keeper ${perTransfer(median.serverCpuPercent)}, load generator ${perTransfer(median.loadCpuPercent)} of CPU`,
+  );
+  const reasons = Object.entries(target.errors)
+    .map(([reason, count]) => `${count} × ${reason}`)
+    .join('; ');
+  out(`  errors       ${target.errorCount}${reasons ? ` (${reasons})` : ''}`);
+  const { ledger } = target;
+  out(
+    `  ledger       ${ledger.passed ? 'PASS' : 'FAIL'}: auditLedger() ${ledger.problems.length === 0 ? 'finds every rule holding' : `finds ${ledger.problems.length} problems (${ledger.problems.slice(0, 3).join('; ')})`};`,
+  );
+  out(
+    `               ${ledger.completed} completed transfers stored, ${ledger.acknowledged} acknowledged (warm-ups included), ${ledger.held} held`,
+  );
+  const disturbed = target.runs.filter((run) => run.otherCpuPercent > DISTURBED_PERCENT);
+  if (!othersAreDatabase && disturbed.length > 0) {
+    const worst = Math.max(...disturbed.map((run) => run.otherCpuPercent));
+    out(
+      `  WARNING      other processes used up to ${worst.toFixed(0)}% CPU in ${disturbed.length} of ${target.runs.length} runs: these figures are lower than on a quiet machine`,
+    );
+  }
 }
 
 /** A labelled paragraph: the label, then its lines under one another. */

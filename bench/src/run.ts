@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the login-cycle benchmark of issue point 11, and the phone
- * app's size and speed.
+ * `npm run bench`: the login-cycle benchmark of issue point 11, confirmed
+ * transfers through the demo keeper, and the phone app's size and speed.
  *
  * Concurrent clients (64 by default) run full logins (start, OCRA response,
  * verify) over keep-alive HTTP/1.1 against the real server, started as a
@@ -14,6 +14,23 @@
  * the server's peak RSS, CPU use, errors, the baseline ratio and whether the
  * targets were met.
  *
+ * The `transfers-sqlite` and `transfers-postgres` targets (transfers.ts)
+ * measure confirmed transfers per second: the service and the demo keeper
+ * (packages/keeper/dist/main.js) run as child processes on fresh databases
+ * (SQLite files in one temporary folder, or two new PostgreSQL databases),
+ * the keeper registered as a site (`site add --out`), one account per client
+ * enrolled with a device, signed into the keeper (the first login approved
+ * online with a signed device request, which records the consent) and its
+ * transfers set to need Cipherpad confirmation. Each client then loops, as
+ * the wallet page and the phone do: POST /api/transfers (Idempotency-Key, a
+ * payment to the next account's purse) → `held` with the challenge and URI;
+ * the Payment-mode response for the challenge, amount and purse of that URI;
+ * POST /api/transfers/:id/confirm → the keeper verifies at the service and
+ * commits the ledger → `completed`. The report gives transfers/s, p50, p99,
+ * the CPU of the service, the keeper, the load generator and the rest of the
+ * machine, both processes' peak RSS and the keeper's ledger audit after the
+ * load (auditLedger()), and judges at least 1,000 transfers/s on SQLite.
+ *
  * The `app` target (app-speed.ts) gzips the phone app's built JavaScript
  * (packages/app/dist: the first screen's part, the lazily loaded chunks, the
  * service worker), then starts the service as a child process, registers an
@@ -25,20 +42,25 @@
  * medians over `--app-runs`. Without Chromium that part is skipped, with the
  * reason printed.
  *
- * The exit code is 1 on a failed cycle, a lost write or a failed app
- * measurement, 0 otherwise, even when a target is missed: it is a measurement.
+ * The exit code is 1 on a failed cycle, a lost write, a broken ledger rule or
+ * a failed app measurement, 0 otherwise, even when a target is missed: it is
+ * a measurement.
  *
  * ```sh
  * npm run bench                                  # npm run build, then everything: about 2 minutes
  * npm run bench -- --only sqlite,baseline --runs 1 --seconds 5
  * npm run bench -- --only app --app-runs 11        # the phone app only
+ * npm run bench -- --only transfers-sqlite --runs 1 --seconds 5
+ * npm run bench -- --only transfers-sqlite --cpu-prof /tmp/prof   # then profile-top.js on
+ *                                      # server-transfers-sqlite.cpuprofile, keeper-transfers-sqlite.cpuprofile
  * npm run --silent bench -- --json > bench.json
  * CIPHERPAD_BENCH_POSTGRES_URL=postgres://user:pw@host/db npm run bench
  * npm run bench -- --only sqlite --cpu-prof /tmp/prof   # profile the server under load, then:
  * node bench/dist/profile-top.js /tmp/prof/server-sqlite.cpuprofile
  * ```
  *
- * PostgreSQL is skipped, with the reason printed, when it cannot be reached.
+ * PostgreSQL (logins and transfers) is skipped, with the reason printed, when
+ * it cannot be reached.
  */
 import { type AppResult, benchApp } from './app-speed.js';
 import { createPostgresDatabase, createSqliteDatabase } from './bench-database.js';
@@ -50,10 +72,13 @@ import {
   formatReport,
   judgeAppGoals,
   judgeGoals,
+  judgeTransferGoals,
   loginOk,
   type Skipped,
+  transfersOk,
 } from './report.js';
 import { benchBaseline, benchLogin, type LoginTargetResult } from './targets.js';
+import { benchTransfers, type TransferTargetResult } from './transfers.js';
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseOptions>;
@@ -70,9 +95,14 @@ async function main(): Promise<number> {
   const options = parsed;
   const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const machine = describeMachine();
-  const login = options.sqlite || options.postgres || options.baseline;
+  const load =
+    options.sqlite ||
+    options.postgres ||
+    options.baseline ||
+    options.transfersSqlite ||
+    options.transfersPostgres;
   progress(
-    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${login ? `${options.clients} clients, ` : ''}server LOG_LEVEL=${options.logLevel}`,
+    `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${load ? `${options.clients} clients, ` : ''}server LOG_LEVEL=${options.logLevel}`,
   );
 
   let sqlite: LoginTargetResult | Skipped | null = null;
@@ -91,11 +121,49 @@ async function main(): Promise<number> {
     if (database) postgres = await benchLogin(database, options, progress);
   }
   if (options.baseline) baseline = await benchBaseline(options, progress);
+  let transfersSqlite: TransferTargetResult | Skipped | null = null;
+  let transfersPostgres: TransferTargetResult | Skipped | null = null;
+  if (options.transfersSqlite) {
+    const database = createSqliteDatabase();
+    transfersSqlite = await benchTransfers(
+      { cipherpad: database, keeper: database },
+      options,
+      progress,
+    );
+  }
+  if (options.transfersPostgres) {
+    const created: Awaited<ReturnType<typeof createPostgresDatabase>>[] = [];
+    try {
+      created.push(await createPostgresDatabase(options.postgresUrl));
+      created.push(await createPostgresDatabase(options.postgresUrl));
+    } catch (error) {
+      for (const database of created) await database.drop();
+      created.length = 0;
+      const reason = `cannot create a database on ${redact(options.postgresUrl)}: ${(error as Error).message}`;
+      progress(`transfers PostgreSQL skipped: ${reason}`);
+      transfersPostgres = { skipped: reason };
+    }
+    const [cipherpad, keeper] = created;
+    if (cipherpad && keeper) {
+      transfersPostgres = await benchTransfers({ cipherpad, keeper }, options, progress);
+    }
+  }
   // Last, on a machine the login servers have left quiet.
   let app: AppResult | null = null;
   if (options.app) app = await benchApp(options, progress);
 
-  const ok = loginOk(sqlite, postgres, baseline) && !(app !== null && 'failed' in app.speed);
+  const transfers =
+    transfersSqlite || transfersPostgres
+      ? {
+          sqlite: transfersSqlite,
+          postgres: transfersPostgres,
+          goals: judgeTransferGoals(transfersSqlite),
+        }
+      : null;
+  const ok =
+    loginOk(sqlite, postgres, baseline) &&
+    transfersOk(transfers) &&
+    !(app !== null && 'failed' in app.speed);
   const { json: _json, postgresUrl: _url, ...settings } = options;
   const summary: BenchSummary = {
     machine,
@@ -104,6 +172,7 @@ async function main(): Promise<number> {
     postgres,
     baseline,
     goals: judgeGoals(sqlite, postgres),
+    transfers,
     app: app && { ...app, goals: judgeAppGoals(app) },
     ok,
   };

@@ -132,12 +132,13 @@ export class ServerProcess {
 }
 
 /**
- * The bench's environment without the server's own settings, so that a
- * DATABASE_URL or LOG_LEVEL set in the shell does not leak into a measurement:
+ * The bench's environment without the server's and the keeper's own
+ * settings, so that a DATABASE_URL or LOG_LEVEL set in the shell does not
+ * leak into a measurement:
  * the caller gives those explicitly.
  */
-function inheritedEnv(): Record<string, string | undefined> {
-  const server = /^(CIPHERPAD_|DATABASE_|EMAIL_|SMS_|SMTP_)|^(LOG_LEVEL|PORT|HOST)$/;
+export function inheritedEnv(): Record<string, string | undefined> {
+  const server = /^(CIPHERPAD_|DATABASE_|EMAIL_|SMS_|SMTP_|KEEPER_|SITE_)|^(LOG_LEVEL|PORT|HOST)$/;
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !server.test(name)));
 }
 

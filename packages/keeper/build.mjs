@@ -16,7 +16,11 @@ const PAGES = [
   { file: '404.html', entry: 'not-found', title: 'Page not found' },
 ];
 
-await rm(dist, { recursive: true, force: true });
+// Only what this script writes: dist/web also holds the server's compiled
+// src/web (web-routes.js), which tsc -b does not emit again while its
+// build info says it is up to date.
+await rm(join(dist, 'assets'), { recursive: true, force: true });
+await Promise.all(PAGES.map((page) => rm(join(dist, page.file), { force: true })));
 const result = await build({
   absWorkingDir: root,
   entryPoints: [

@@ -9,6 +9,7 @@ export {
 export { signWebhook, verifyWebhookSignature } from './cipherpad/verify-webhook.js';
 export type { Clock } from './clock.js';
 export { type KeeperConfig, KeeperConfigError, loadKeeperConfig } from './config/config.js';
+export { type DatabaseLocation, openDatabase } from './db/database.js';
 export { KEEPER_ERRORS, KeeperError } from './errors.js';
 export { auditLedger } from './ledger/audit-ledger.js';
 export { createTransfer } from './ledger/create-transfer.js';

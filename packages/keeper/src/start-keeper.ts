@@ -72,6 +72,8 @@ export async function startKeeper(
       credentials: config.credentials,
       onTrouble: (message, details) => log.warn(details, message),
     });
+  // The keeper closes the client it made, not one a test gave it.
+  const ownsClient = overrides.cipherpad === undefined;
   const services: KeeperServices = {
     config,
     db: handle.db,
@@ -102,6 +104,7 @@ export async function startKeeper(
     async close() {
       if (timer) clearInterval(timer);
       await app.close();
+      if (ownsClient) await cipherpad.close?.();
       await handle.close();
     },
   };

@@ -28,8 +28,6 @@ export interface Policy {
   readonly activationsPerIp: number;
   /** Confirmation changes an account may start per minute (each may send an SMS). */
   readonly confirmationChangesPerAccount: number;
-  /** Requests a relying site may make per minute to the confirmation API. */
-  readonly siteRequestsPerMinute: number;
   /**
    * How long after its creation a confirmation for an email without an
    * account can be kept open while the person registers inline (flow 3).
@@ -62,7 +60,6 @@ export const defaultPolicy: Policy = Object.freeze({
   registrationsPerAddress: 3,
   activationsPerIp: 20,
   confirmationChangesPerAccount: 5,
-  siteRequestsPerMinute: 600,
   confirmationRegistrationWindowMs: 30 * MINUTE,
   idempotencyKeyTtlMs: 24 * 60 * MINUTE,
   smsConfirmationTtlMs: 5 * MINUTE,

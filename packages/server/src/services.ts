@@ -11,6 +11,7 @@ import { Delivery, type Transports } from './delivery/delivery.js';
 import { DeviceKeys } from './devices/device-keys.js';
 import type { Policy } from './policy.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { SiteRequestLimiter } from './rate-limit/site-request-limiter.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 /** Everything a feature needs, built once by {@link createServices}. */
@@ -26,6 +27,8 @@ export interface Services {
   readonly codes: CodeHasher;
   readonly delivery: Delivery;
   readonly rateLimiter: RateLimiter;
+  /** The per-site limit of the confirmation API, counted in this process's memory. */
+  readonly siteRequests: SiteRequestLimiter;
   /** Live notifications: pending requests for the app, status changes for waiting sites. */
   readonly events: EventBus;
   /** Webhook calls to relying sites, delivered at least once. */
@@ -62,6 +65,7 @@ export function createServices(deps: {
       log: deps.log,
     }),
     rateLimiter: new RateLimiter(deps.db, deps.clock),
+    siteRequests: new SiteRequestLimiter(deps.config.siteRequestsPerMinute, deps.clock),
     events: deps.events ?? new LocalEventBus(),
     webhooks: new WebhookDispatcher({
       db: deps.db,

@@ -44,7 +44,24 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<KeeperDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // better-sqlite3 compiles SQL on every prepare; the ledger sends the same
+    // few statements over and over, so keep the compiled ones (up to 500
+    // distinct texts; past that the cache starts afresh). Kysely runs one
+    // statement at a time on this connection, so reusing one is safe.
+    const statements = new Map<string, SqliteDatabase.Statement>();
+    const cached = {
+      close: () => sqlite.close(),
+      prepare(sqlText: string) {
+        let statement = statements.get(sqlText);
+        if (!statement) {
+          statement = sqlite.prepare(sqlText);
+          if (statements.size >= 500) statements.clear();
+          statements.set(sqlText, statement);
+        }
+        return statement;
+      },
+    };
+    const db = new Kysely<KeeperDatabase>({ dialect: new SqliteDialect({ database: cached }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({

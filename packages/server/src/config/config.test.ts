@@ -14,6 +14,7 @@ describe('configuration', () => {
     expect(config.sms).toEqual({ kind: 'outbox' });
     expect(config.masterKey).toBeNull();
     expect(config.publicUrl).toBe('http://127.0.0.1:8080');
+    expect(config.siteRequestsPerMinute).toBe(60_000);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -47,6 +48,7 @@ describe('configuration', () => {
         EMAIL_TRANSPORT: 'smtp',
         CIPHERPAD_MASTER_KEY: 'short',
         LOG_LEVEL: 'loud',
+        SITE_REQUESTS_PER_MINUTE: '0',
       });
     } catch (caught) {
       error = caught;
@@ -60,6 +62,7 @@ describe('configuration', () => {
       'SMTP_URL',
       'CIPHERPAD_MASTER_KEY',
       'LOG_LEVEL',
+      'SITE_REQUESTS_PER_MINUTE',
     ]) {
       expect(problems).toContain(name);
     }

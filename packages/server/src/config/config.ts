@@ -30,6 +30,11 @@ export interface Config {
   readonly appDir: string;
   /** SMS confirmations (flow 14) one phone may get in a rolling 24 h, from all sites together. */
   readonly smsConfirmationsPerPhonePerDay: number;
+  /**
+   * Requests one relying site may make per minute to the confirmation API,
+   * counted in memory by each instance of the service.
+   */
+  readonly siteRequestsPerMinute: number;
 }
 
 // The workspace's built site and app, next to this package: packages/server/{src,dist}/config/.
@@ -148,6 +153,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const appDir = resolve(text('CIPHERPAD_APP_DIR', resolve(packagesDir, 'app', 'dist')));
 
   const smsConfirmationsPerPhonePerDay = integer('SMS_CONFIRMATIONS_PER_PHONE_PER_DAY', 5, 0, 1000);
+  const siteRequestsPerMinute = integer('SITE_REQUESTS_PER_MINUTE', 60_000, 1, 100_000_000);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -174,5 +180,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     siteDir,
     appDir,
     smsConfirmationsPerPhonePerDay,
+    siteRequestsPerMinute,
   });
 }

@@ -172,7 +172,7 @@ describe('site authentication (HTTP Basic)', () => {
   });
 
   it('limits the requests of a site per minute', async () => {
-    const limited = await startTestService({ policy: { siteRequestsPerMinute: 2 } });
+    const limited = await startTestService({ env: { SITE_REQUESTS_PER_MINUTE: '2' } });
     try {
       const site = await registerSite(
         { db: limited.services.db, secrets: limited.services.secrets, now: 0 },
@@ -189,6 +189,24 @@ describe('site authentication (HTTP Basic)', () => {
         if (i === 2) expect(response.json().error).toBe('ERR_RATE_LIMITED_SITE');
       }
       expect(codes).toEqual([404, 404, 429]);
+      // In memory, refilled continuously: 2 a minute is one every 30 s.
+      const again = () =>
+        limited.app.inject({
+          method: 'GET',
+          url: '/v1/confirmations/nothing',
+          headers: { authorization: basic(site) },
+        });
+      const refused = await again();
+      expect(refused.headers['retry-after']).toBe('30');
+      limited.clock.advance(30_000);
+      expect((await again()).statusCode).toBe(404);
+      expect((await again()).statusCode).toBe(429);
+      const stored = await limited.services.db
+        .selectFrom('rate_limits')
+        .select('key')
+        .where('key', 'like', 'site:%')
+        .execute();
+      expect(stored).toEqual([]);
     } finally {
       await limited.close();
     }

@@ -20,7 +20,7 @@ const NO_SITE_HASH = hashToken('no such site');
  * OAuth's `client_secret_basic`): the SHA-256 of the secret is compared in
  * constant time with the stored one. Every failure is the same
  * `ERR_SITE_AUTH`, with `WWW-Authenticate`. Then counts the request against
- * the site's per-minute limit.
+ * the site's per-minute limit (`SITE_REQUESTS_PER_MINUTE`, in memory).
  *
  * @throws ServiceError `ERR_SITE_AUTH`, `ERR_RATE_LIMITED_SITE`.
  */
@@ -50,8 +50,9 @@ export async function authenticateSite(
     : undefined;
   const matches = constantTimeEqual(hashToken(secret), site?.secret_hash ?? NO_SITE_HASH);
   if (!site || !matches) return refuse();
-  if (!(await services.rateLimiter.hit(`site:${site.id}`, services.policy.siteRequestsPerMinute))) {
-    reply.header('retry-after', '60');
+  const decision = services.siteRequests.take(site.id);
+  if (!decision.allowed) {
+    reply.header('retry-after', String(decision.retryAfterSeconds));
     throw new ServiceError('ERR_RATE_LIMITED_SITE');
   }
   return { id: site.id, name: site.name };
