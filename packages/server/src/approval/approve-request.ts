@@ -3,7 +3,7 @@ import { assertNotBlocked, recordSuccess } from '../accounts/lockout.js';
 import { approveConfirmation } from '../confirmation/approve-confirmation.js';
 import type { AccountStatus, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
-import { rejectResponse } from '../login/verify-login.js';
+import { rejectResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import { announceClosed } from './approval-events.js';
 import type { AuthenticatedDevice } from './device-auth.js';

@@ -12,7 +12,7 @@ import { assertWaitToken } from '../approval/wait-token.js';
 import { recordEvent } from '../audit/record-event.js';
 import type { ConfirmationChangeTable, Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
-import { rejectResponse } from '../login/verify-login.js';
+import { rejectResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import type { ConfirmationSettings } from './operations.js';
 

@@ -1,9 +1,8 @@
-import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
-import { assertNotBlocked, recordSuccess } from '../accounts/lockout.js';
+import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
-import { rejectResponse } from '../login/verify-login.js';
+import { checkResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
 import { confirmUrl } from './page-token.js';
@@ -41,11 +40,7 @@ export async function verifyConfirmation(
   response: unknown,
   ip: string,
 ): Promise<VerifiedConfirmation> {
-  const { db, clock, deviceKeys } = services;
-  if (typeof response !== 'string' || response.length > 64) {
-    throw new ServiceError('ERR_VALIDATION', {}, 'response must be a string of digits.');
-  }
-  const typed = response.replace(/[\s-]/g, '');
+  const { db, clock } = services;
 
   const rows = await db
     .selectFrom('confirmations as f')
@@ -78,44 +73,16 @@ export async function verifyConfirmation(
     .where('f.id', '=', id)
     .where('f.site_id', '=', site.id)
     .execute();
-  const row = rows[0];
+  const [row] = rows;
   if (!row) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
+  const { accountId, deviceId } = await checkResponse(
+    services,
+    id,
+    [row, ...rows.slice(1)],
+    response,
+    ip,
+  );
   const now = clock.now();
-  if (row.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
-  if (now >= row.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
-  if (row.account_id !== null && row.account_status !== null) {
-    assertNotBlocked(services, {
-      status: row.account_status,
-      blocked_until: row.blocked_until,
-      block_level: row.block_level ?? 0,
-    });
-  }
-
-  // docs/protocol.md: Payment mode binds the response to the challenge, the amount and the purse.
-  const request: ResponseRequest =
-    row.mode === 'payment'
-      ? {
-          mode: 'payment',
-          challenge: row.challenge,
-          amount: row.amount ?? '',
-          purse: row.purse ?? '',
-        }
-      : { mode: 'authorization', challenge: row.challenge };
-  let matchedDevice: string | null = null;
-  for (const device of rows) {
-    if (device.device_id === null || device.ocra_key_enc === null) continue;
-    const key = deviceKeys.open(device.device_id, device.ocra_key_enc);
-    const expected = await computeResponse(key, request);
-    // Every device is checked, match or not, so timing does not tell which matched.
-    if (constantTimeEqual(expected, typed) && matchedDevice === null) {
-      matchedDevice = device.device_id;
-    }
-  }
-  if (matchedDevice === null || row.account_id === null || row.email === null) {
-    await rejectResponse(services, id, row.email, row.account_id, ip);
-  }
-  const accountId = row.account_id as string;
-  const deviceId = matchedDevice as string;
   if (row.consented_at === null) {
     throw new ServiceError('ERR_CONSENT_REQUIRED', { confirmUrl: confirmUrl(services, id) });
   }

@@ -1,14 +1,6 @@
-import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
-import { sql } from 'kysely';
-import {
-  assertNotBlocked,
-  recordFailure,
-  recordSuccess,
-  refuseWrongAnswer,
-} from '../accounts/lockout.js';
+import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
-import { settleConfirmation } from '../confirmation/settle-confirmation.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { randomString } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
@@ -16,6 +8,7 @@ import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { checkResponse } from './check-response.js';
 
 /** A signed-in session: the bearer token is shown once and stored only hashed. */
 export interface LoginSession {
@@ -127,51 +120,18 @@ export async function verifyLogin(
   response: unknown,
   ip: string,
 ): Promise<LoginSession> {
-  const { db, clock, policy, deviceKeys } = services;
-  if (typeof response !== 'string' || response.length > 64) {
-    throw new ServiceError('ERR_VALIDATION', {}, 'response must be a string of digits.');
-  }
-  const typed = response.replace(/[\s-]/g, '');
-
+  const { db, clock, policy } = services;
   const { rows } = await loadChallenge(db, { id });
-  const row = rows[0];
+  const [row] = rows;
   if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
+  const { accountId, deviceId } = await checkResponse(
+    services,
+    id,
+    [row, ...rows.slice(1)],
+    response,
+    ip,
+  );
   const now = clock.now();
-  if (row.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
-  if (now >= row.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
-  if (row.account_id !== null && row.account_status !== null) {
-    assertNotBlocked(services, {
-      status: row.account_status,
-      blocked_until: row.blocked_until,
-      block_level: row.block_level ?? 0,
-    });
-  }
-
-  const request: ResponseRequest =
-    row.mode === 'payment'
-      ? {
-          mode: 'payment',
-          challenge: row.challenge,
-          amount: row.amount ?? '',
-          purse: row.purse ?? '',
-        }
-      : { mode: 'authorization', challenge: row.challenge };
-  let matchedDevice: string | null = null;
-  for (const device of rows) {
-    if (device.device_id === null || device.ocra_key_enc === null) continue;
-    const key = deviceKeys.open(device.device_id, device.ocra_key_enc);
-    const expected = await computeResponse(key, request);
-    // Every device is checked, match or not, so timing does not tell which matched.
-    if (constantTimeEqual(expected, typed) && matchedDevice === null) {
-      matchedDevice = device.device_id;
-    }
-  }
-
-  if (matchedDevice === null || row.account_id === null || row.email === null) {
-    await rejectResponse(services, id, row.email, row.account_id, ip);
-  }
-  const accountId = row.account_id as string;
-  const deviceId = matchedDevice as string;
 
   const token = randomString(32, 'base64url');
   const expiresAt = now + policy.sessionTtlMs;
@@ -201,47 +161,4 @@ export async function verifyLogin(
   });
   announceClosed(services, row.email, id);
   return { token, expiresAt, accountId, email: row.email as string, deviceId };
-}
-
-/**
- * Counts a wrong response against the challenge and the account, then
- * refuses. Online approval counts a wrong number to match the same way.
- * `email` is the account's (null for a decoy), to tell its apps when the
- * challenge closes.
- */
-export async function rejectResponse(
-  services: Services,
-  id: string,
-  email: string | null,
-  accountId: string | null,
-  ip: string,
-): Promise<never> {
-  const { db, clock, policy, delivery } = services;
-  const now = clock.now();
-  const outcome = await db.transaction().execute(async (trx) => {
-    const counted = await trx
-      .updateTable('challenges')
-      .set({
-        attempts: sql`attempts + 1`,
-        status: sql`case when attempts + 1 >= ${policy.challengeMaxAttempts} then 'failed' else status end`,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .returning(['attempts', 'status', 'purpose'])
-      .executeTakeFirst();
-    if (!counted) return { closed: true as const };
-    // A relying site's confirmation fails with its challenge, and its webhook is written with it.
-    if (counted.status === 'failed' && counted.purpose === 'confirmation') {
-      await settleConfirmation(trx, id, { status: 'failed' }, now);
-    }
-    const block = accountId ? await recordFailure(services, trx, accountId, ip) : null;
-    await recordEvent(trx, { accountId, type: 'login.failed', ip, at: now });
-    return { closed: false as const, attempts: counted.attempts, block };
-  });
-  delivery.kick();
-  services.webhooks.kick();
-  if (outcome.closed || outcome.attempts >= policy.challengeMaxAttempts) {
-    announceClosed(services, email, id);
-  }
-  refuseWrongAnswer(services, outcome, now);
 }
