@@ -84,7 +84,7 @@ export async function startRegistration(
     await delivery.enqueue(trx, {
       channel: 'email',
       recipient: email,
-      subject: `Cipherpad code ${emailCode}`,
+      subject: 'Confirm your email for Cipherpad',
       body: [
         'Welcome to Cipherpad.',
         '',
