@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
+import { BatchRunner } from './batch-runner.js';
 import type { OutgoingMessage, Transport } from './transport.js';
 
 /** Transports per channel; `null` keeps the channel's messages in the outbox. */
@@ -27,9 +28,7 @@ export class Delivery {
   readonly #transports: Transports;
   readonly #clock: Clock;
   readonly #log: FastifyBaseLogger;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #runner: BatchRunner;
 
   constructor(deps: {
     db: Kysely<Database>;
@@ -41,6 +40,13 @@ export class Delivery {
     this.#transports = deps.transports;
     this.#clock = deps.clock;
     this.#log = deps.log;
+    this.#runner = new BatchRunner({
+      what: 'outbox delivery',
+      batch: () => this.#deliverBatch(),
+      batchSize: BATCH,
+      housekeeping: () => this.#purgeKept(),
+      log: deps.log,
+    });
   }
 
   /** Adds a message to the outbox, in the caller's transaction. */
@@ -66,38 +72,16 @@ export class Delivery {
 
   /** Sends every due message; concurrent calls share one run. */
   deliverDue(): Promise<void> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = (async () => {
-      try {
-        do {
-          this.#again = false;
-          while ((await this.#deliverBatch()) === BATCH) {}
-        } while (this.#again);
-      } catch (error) {
-        this.#log.error({ err: error }, 'outbox delivery failed');
-      } finally {
-        this.#running = null;
-      }
-    })();
-    return this.#running;
+    return this.#runner.run();
   }
 
   /** Polls for due messages and purges old kept ones, every `intervalMs`. */
   start(intervalMs = 1000): void {
-    this.#timer ??= setInterval(() => {
-      void this.deliverDue();
-      void this.#purgeKept();
-    }, intervalMs);
-    this.#timer.unref();
+    this.#runner.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running;
+    await this.#runner.stop();
     await this.#transports.email?.close?.();
     await this.#transports.sms?.close?.();
   }
@@ -160,7 +144,6 @@ export class Delivery {
       .deleteFrom('outbox')
       .where('status', 'in', ['kept', 'failed'])
       .where('created_at', '<', this.#clock.now() - KEEP_FOR_MS)
-      .execute()
-      .catch((error: unknown) => this.#log.warn({ err: error }, 'outbox purge failed'));
+      .execute();
   }
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/schema.js';
+import { BatchRunner } from '../delivery/batch-runner.js';
 import { webhookSecretContext } from '../sites/register-site.js';
 import { signWebhook } from './sign-webhook.js';
 
@@ -29,9 +30,7 @@ export class WebhookDispatcher {
   readonly #log: FastifyBaseLogger;
   readonly #secrets: SecretBox;
   readonly #retryForMs: number;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #runner: BatchRunner;
 
   constructor(deps: {
     db: Kysely<Database>;
@@ -43,6 +42,13 @@ export class WebhookDispatcher {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#log = deps.log;
+    this.#runner = new BatchRunner({
+      what: 'webhook delivery',
+      batch: () => this.#deliverBatch(),
+      batchSize: BATCH,
+      housekeeping: () => this.#purge(),
+      log: deps.log,
+    });
     this.#secrets = deps.secrets;
     this.#retryForMs = deps.retryForMs;
   }
@@ -54,38 +60,16 @@ export class WebhookDispatcher {
 
   /** Delivers every due call; concurrent calls share one run. */
   deliverDue(): Promise<void> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    this.#running = (async () => {
-      try {
-        do {
-          this.#again = false;
-          while ((await this.#deliverBatch()) === BATCH) {}
-        } while (this.#again);
-      } catch (error) {
-        this.#log.error({ err: error }, 'webhook delivery failed');
-      } finally {
-        this.#running = null;
-      }
-    })();
-    return this.#running;
+    return this.#runner.run();
   }
 
   /** Polls for due calls every `intervalMs`, and drops old delivered ones. */
   start(intervalMs = 1000): void {
-    this.#timer ??= setInterval(() => {
-      void this.deliverDue();
-      void this.#purge();
-    }, intervalMs);
-    this.#timer.unref();
+    this.#runner.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running;
+    await this.#runner.stop();
   }
 
   async #deliverBatch(): Promise<number> {
@@ -184,7 +168,6 @@ export class WebhookDispatcher {
       .deleteFrom('webhook_deliveries')
       .where('status', 'in', ['delivered', 'failed'])
       .where('created_at', '<', this.#clock.now() - KEEP_FOR_MS)
-      .execute()
-      .catch((error: unknown) => this.#log.warn({ err: error }, 'webhook purge failed'));
+      .execute();
   }
 }
