@@ -60,7 +60,9 @@ describe('cipherpad outbox', () => {
     }
     const [newest, oldest] = result.stdout.split(/^(?=#\d+ )/m);
     expect(newest).toContain('  Subject: A new device was activated for your Cipherpad account\n');
-    expect(oldest).toMatch(/^ {2}Subject: Confirm your email for Cipherpad\n {2}Welcome to Cipherpad\.\n/m);
+    expect(oldest).toMatch(
+      /^ {2}Subject: Confirm your email for Cipherpad\n {2}Welcome to Cipherpad\.\n/m,
+    );
     expect(result.stdout).not.toContain(FRANK);
   });
 
