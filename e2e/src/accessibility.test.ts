@@ -48,6 +48,21 @@ describe.runIf(browserTestsEnabled)('accessibility of the site and the app', () 
         }
       });
 
+      it('site pages fit a phone’s screen: nothing wider than the viewport', async () => {
+        const { phone, service } = stage;
+        const page = await phone.newPage();
+        for (const path of ['/', '/register.html', '/outbox.html', '/confirm.html']) {
+          await page.goto(`${service.url}${path}`);
+          await visible(page.locator('main h1, main h2').first());
+          const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+          }));
+          expect(scrollWidth, path).toBeLessThanOrEqual(innerWidth);
+        }
+        await page.close();
+      });
+
       it('the app from its welcome screen to answering, and the signed-in site', async () => {
         const { site, app, service } = stage;
         await app.goto(`${service.url}/app/`);
