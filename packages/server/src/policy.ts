@@ -39,6 +39,12 @@ export interface Policy {
   readonly smsConfirmationTtlMs: number;
   /** A webhook is retried, with growing waits, for this long after the change it reports. */
   readonly webhookRetryForMs: number;
+  /**
+   * Wrong login responses one client address may give per
+   * `wrongAnswersWindowMs` before its verifies are refused (lockout abuse).
+   */
+  readonly wrongAnswersPerIp: number;
+  readonly wrongAnswersWindowMs: number;
 }
 
 const MINUTE = 60_000;
@@ -64,4 +70,6 @@ export const defaultPolicy: Policy = Object.freeze({
   idempotencyKeyTtlMs: 24 * 60 * MINUTE,
   smsConfirmationTtlMs: 5 * MINUTE,
   webhookRetryForMs: 24 * 60 * MINUTE,
+  wrongAnswersPerIp: 20,
+  wrongAnswersWindowMs: 10 * MINUTE,
 });

@@ -10,6 +10,7 @@ import type { Database } from './db/schema.js';
 import { Delivery, type Transports } from './delivery/delivery.js';
 import { DeviceKeys } from './devices/device-keys.js';
 import type { Policy } from './policy.js';
+import { FailureThrottle } from './rate-limit/failure-throttle.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { SiteRequestLimiter } from './rate-limit/site-request-limiter.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
@@ -29,6 +30,8 @@ export interface Services {
   readonly rateLimiter: RateLimiter;
   /** The per-site limit of the confirmation API, counted in this process's memory. */
   readonly siteRequests: SiteRequestLimiter;
+  /** Wrong login responses per client address (see `policy.wrongAnswersPerIp`). */
+  readonly wrongAnswers: FailureThrottle;
   /** Live notifications: pending requests for the app, status changes for waiting sites. */
   readonly events: EventBus;
   /** Webhook calls to relying sites, delivered at least once. */
@@ -66,6 +69,11 @@ export function createServices(deps: {
     }),
     rateLimiter: new RateLimiter(deps.db, deps.clock),
     siteRequests: new SiteRequestLimiter(deps.config.siteRequestsPerMinute, deps.clock),
+    wrongAnswers: new FailureThrottle(
+      deps.policy.wrongAnswersPerIp,
+      deps.policy.wrongAnswersWindowMs,
+      deps.clock,
+    ),
     events: deps.events ?? new LocalEventBus(),
     webhooks: new WebhookDispatcher({
       db: deps.db,

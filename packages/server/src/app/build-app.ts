@@ -53,7 +53,7 @@ export async function buildApp(
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ServiceError) {
-      if (error.code === 'ERR_ACCOUNT_BLOCKED' && typeof error.details.retryAfter === 'number') {
+      if (typeof error.details.retryAfter === 'number') {
         reply.header('retry-after', String(error.details.retryAfter));
       }
       return reply

@@ -23,6 +23,10 @@ export const ERROR_CODES = {
     status: 429,
     message: 'Too many requests from this address in the last minute. Try again shortly.',
   },
+  ERR_RATE_LIMITED_FAILURES: {
+    status: 429,
+    message: 'Too many wrong responses from this address. Try again later.',
+  },
   ERR_RATE_LIMITED_ADDRESS: {
     status: 429,
     message: 'Too many requests for this email or phone in the last minute. Try again shortly.',

@@ -8,7 +8,10 @@ let alice: Enrolled;
 let phoneCounter = 0;
 
 beforeAll(async () => {
-  service = await startTestService({ policy: { registrationsPerIp: 1000 } });
+  // The per-address throttle of wrong responses has its own test (wrong-answer-throttle.test.ts).
+  service = await startTestService({
+    policy: { registrationsPerIp: 1000, wrongAnswersPerIp: 1000 },
+  });
   alice = await enroll(service, 'alice@example.com', '+442079461000');
 });
 afterAll(async () => {

@@ -10,6 +10,13 @@ import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { checkResponse } from './check-response.js';
 
+/** The refusals that mean a wrong response was counted. */
+const WRONG_ANSWER: ReadonlySet<string> = new Set([
+  'ERR_RESPONSE_REJECTED',
+  'ERR_ACCOUNT_BLOCKED',
+  'ERR_ACCOUNT_LOCKED',
+]);
+
 /** A signed-in session: the bearer token is shown once and stored only hashed. */
 export interface LoginSession {
   readonly token: string;
@@ -120,17 +127,26 @@ export async function verifyLogin(
   response: unknown,
   ip: string,
 ): Promise<LoginSession> {
-  const { db, clock, policy } = services;
+  const { db, clock, policy, wrongAnswers } = services;
+  // An address that gave too many wrong responses is refused before anything
+  // is counted against an account, so it cannot block account after account.
+  const allowed = wrongAnswers.check(ip);
+  if (!allowed.allowed) {
+    throw new ServiceError('ERR_RATE_LIMITED_FAILURES', {
+      retryAfter: allowed.retryAfterSeconds,
+    });
+  }
   const { rows } = await loadChallenge(db, { id });
   const [row] = rows;
   if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
-  const { accountId, deviceId } = await checkResponse(
-    services,
-    id,
-    [row, ...rows.slice(1)],
-    response,
-    ip,
-  );
+  let matched: Awaited<ReturnType<typeof checkResponse>>;
+  try {
+    matched = await checkResponse(services, id, [row, ...rows.slice(1)], response, ip);
+  } catch (error) {
+    if (error instanceof ServiceError && WRONG_ANSWER.has(error.code)) wrongAnswers.record(ip);
+    throw error;
+  }
+  const { accountId, deviceId } = matched;
   const now = clock.now();
 
   const token = randomString(32, 'base64url');

@@ -271,6 +271,8 @@ export const en = {
   'err.ERR_PHONE_TAKEN': 'An account with this phone number already exists.',
   'err.ERR_RATE_LIMITED_IP':
     'Too many requests from your network in the last minute. Wait a minute and try again.',
+  'err.ERR_RATE_LIMITED_FAILURES':
+    'Too many wrong responses from your network. Wait, then try again.',
   'err.ERR_RATE_LIMITED_ADDRESS':
     'Too many requests for this email or phone in the last minute. Wait a minute and try again.',
   'err.ERR_REGISTRATION_NOT_FOUND': 'This registration was not found. Start again.',
