@@ -1,10 +1,10 @@
 import { currentLang } from '../i18n/i18n.js';
 import { api } from './api.js';
-import { ApiError } from './api-error.js';
+import { confirmStep } from './confirm-step.js';
 import { bind, focus, h, show, tr, uid } from './dom.js';
 import { formatDateTime } from './format.js';
-import { errorBox, showError, whileBusy } from './forms.js';
-import { requireSignIn } from './session.js';
+import { errorBox, showError } from './forms.js';
+import { isSignedOut, requireSignIn } from './session.js';
 import type { Page } from './shell.js';
 
 /** A site the account allows to ask it for confirmations (`GET /v1/account/sites`). */
@@ -30,9 +30,6 @@ export function readSites(value: unknown): ConsentedSite[] {
     ];
   });
 }
-
-const unauthenticated = (error: unknown) =>
-  error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED';
 
 /**
  * The settings' list of sites with consent (docs/confirmation-api.md, "Consent"), each with
@@ -75,57 +72,25 @@ export function sitesSection(page: Page): HTMLElement {
       testid: 'withdraw',
     });
     const actions = h('div', { class: 'actions' }, withdraw);
-    withdraw.addEventListener('click', () => {
-      const question = h('p', {
-        class: 'warning',
-        text: tr('sites.confirmWithdraw', { name: site.name }),
-        tabindex: '-1',
-      });
-      const box = h(
-        'div',
-        {
-          class: 'stack confirm',
-          role: 'group',
-          'aria-label': tr('sites.withdraw', { name: site.name }),
+    withdraw.addEventListener('click', () =>
+      confirmStep({
+        panel,
+        actions,
+        errors: rowErrors,
+        question: tr('sites.confirmWithdraw', { name: site.name }),
+        label: tr('sites.withdraw', { name: site.name }),
+        confirmText: tr('sites.confirmWithdrawButton', { name: site.name }),
+        confirmTestid: 'confirm-withdraw',
+        confirm: async () => {
+          await api('POST', `/v1/account/sites/${encodeURIComponent(site.clientId)}/withdraw`);
+          li.remove();
+          refreshEmpty();
+          page.say(tr('sites.withdrawn', { name: site.name }));
+          focus(section.querySelector('h2') ?? section);
         },
-        question,
-        rowErrors,
-      );
-      const cancel = h('button', {
-        type: 'button',
-        class: 'secondary',
-        text: tr('common.cancel'),
-        testid: 'cancel',
-        onclick: () => {
-          panel.replaceChildren();
-          show(actions, true);
-          withdraw.focus();
-        },
-      });
-      const yes = h('button', {
-        type: 'button',
-        class: 'danger',
-        text: tr('sites.confirmWithdrawButton', { name: site.name }),
-        testid: 'confirm-withdraw',
-        onclick: () =>
-          whileBusy(box, async () => {
-            try {
-              await api('POST', `/v1/account/sites/${encodeURIComponent(site.clientId)}/withdraw`);
-              li.remove();
-              refreshEmpty();
-              page.say(tr('sites.withdrawn', { name: site.name }));
-              focus(section.querySelector('h2') ?? section);
-            } catch (error) {
-              if (unauthenticated(error)) requireSignIn();
-              else showError(rowErrors, error);
-            }
-          }),
-      });
-      box.append(h('div', { class: 'actions' }, yes, cancel));
-      show(actions, false);
-      panel.replaceChildren(box);
-      focus(question);
-    });
+        cancelled: () => withdraw.focus(),
+      }),
+    );
     li.append(name, facts, actions, panel);
     return li;
   };
@@ -137,7 +102,7 @@ export function sitesSection(page: Page): HTMLElement {
       refreshEmpty();
     },
     (error: unknown) => {
-      if (unauthenticated(error)) requireSignIn();
+      if (isSignedOut(error)) requireSignIn();
       else showError(errors, error);
     },
   );

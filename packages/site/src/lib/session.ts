@@ -19,7 +19,7 @@ export async function loadSession(): Promise<SessionInfo | null> {
     setCsrfToken(session.csrfToken ?? null);
     return session;
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED') return null;
+    if (isSignedOut(error)) return null;
     throw error;
   }
 }
@@ -30,9 +30,14 @@ export async function signOut(): Promise<void> {
     await api('POST', '/v1/session/logout');
   } catch (error) {
     // Already ended is as good as ended.
-    if (!(error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED')) throw error;
+    if (!isSignedOut(error)) throw error;
   }
   setCsrfToken(null);
+}
+
+/** Whether the service refused a request because the session is missing or over. */
+export function isSignedOut(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED';
 }
 
 /** Sends a signed-out person to the sign-in page, to come back here afterwards. */

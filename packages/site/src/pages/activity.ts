@@ -1,11 +1,10 @@
 import { en } from '../i18n/en.js';
 import { currentLang, type MessageKey } from '../i18n/i18n.js';
 import { api } from '../lib/api.js';
-import { ApiError } from '../lib/api-error.js';
 import { bind, focus, h, show, tr } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
 import { errorBox, heading, showError, whileBusy } from '../lib/forms.js';
-import { requireSignIn } from '../lib/session.js';
+import { isSignedOut, requireSignIn } from '../lib/session.js';
 import { startPage } from '../lib/shell.js';
 
 /** One entry of the activity log. */
@@ -125,7 +124,7 @@ async function main(): Promise<void> {
         // After "load more", continue reading at the first new event.
         if (first && shown > events.length) focus(first);
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED') requireSignIn();
+        if (isSignedOut(error)) requireSignIn();
         else showError(errors, error);
       }
     });

@@ -2,8 +2,8 @@ import type { MessageKey } from '../i18n/i18n.js';
 import { currentLang } from '../i18n/i18n.js';
 import { activationQr } from '../lib/activation-qr.js';
 import { api } from '../lib/api.js';
-import { ApiError } from '../lib/api-error.js';
 import { type ChallengeInfo, challengePanel } from '../lib/challenge-panel.js';
+import { confirmStep } from '../lib/confirm-step.js';
 import { sitesSection } from '../lib/consented-sites.js';
 import { bind, focus, h, show, tr, uid } from '../lib/dom.js';
 import { formatDateTime } from '../lib/format.js';
@@ -16,7 +16,7 @@ import {
   showProblem,
   whileBusy,
 } from '../lib/forms.js';
-import { requireSignIn } from '../lib/session.js';
+import { isSignedOut, requireSignIn } from '../lib/session.js';
 import { type Page, startPage } from '../lib/shell.js';
 
 type Method = 'app' | 'sms' | 'none';
@@ -55,9 +55,6 @@ interface Device {
   readonly lastUsedAt: number | null;
 }
 
-const unauthenticated = (error: unknown) =>
-  error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED';
-
 /**
  * Settings of the signed-in account (PRODUCT.md flow 9): devices (rename,
  * deactivate), an activation QR code for a new device, the confirmation
@@ -83,7 +80,7 @@ async function main(): Promise<void> {
     ]);
   } catch (error) {
     page.say(null);
-    if (unauthenticated(error)) requireSignIn();
+    if (isSignedOut(error)) requireSignIn();
     else showError(errors, error);
     return;
   }
@@ -275,7 +272,7 @@ function deviceRow(page: Page, initial: Device): HTMLLIElement {
           focus(render());
           page.say(tr('devices.renamed', { name: device.name }));
         } catch (error) {
-          if (unauthenticated(error)) requireSignIn();
+          if (isSignedOut(error)) requireSignIn();
           else showError(errors, error, input.input);
         }
       });
@@ -285,60 +282,27 @@ function deviceRow(page: Page, initial: Device): HTMLLIElement {
     input.input.focus();
   };
 
-  const deactivateConfirm = (panel: HTMLElement, actions: HTMLElement) => {
-    const errors = errorBox();
-    const question = h('p', {
-      class: 'warning',
-      text: tr('devices.confirmDeactivate', { name: device.name }),
-      tabindex: '-1',
-    });
-    const box = h(
-      'div',
-      {
-        class: 'stack confirm',
-        role: 'group',
-        'aria-label': tr('devices.deactivate', { name: device.name }),
+  const deactivateConfirm = (panel: HTMLElement, actions: HTMLElement) =>
+    confirmStep({
+      panel,
+      actions,
+      errors: errorBox(),
+      question: tr('devices.confirmDeactivate', { name: device.name }),
+      label: tr('devices.deactivate', { name: device.name }),
+      confirmText: tr('devices.confirmDeactivateButton', { name: device.name }),
+      confirmTestid: 'confirm-deactivate',
+      confirm: async () => {
+        device = await api<Device>(
+          'POST',
+          `/v1/account/devices/${encodeURIComponent(device.id)}/deactivate`,
+        );
+        const name = device.name;
+        focus(render());
+        page.say(tr('devices.deactivated', { name }));
       },
-      question,
-      errors,
-    );
-    const cancel = h('button', {
-      type: 'button',
-      class: 'secondary',
-      text: tr('common.cancel'),
-      testid: 'cancel',
-      onclick: () => {
-        panel.replaceChildren();
-        show(actions, true);
-        actions.querySelector<HTMLButtonElement>('[data-testid="deactivate"]')?.focus();
-      },
+      cancelled: () =>
+        actions.querySelector<HTMLButtonElement>('[data-testid="deactivate"]')?.focus(),
     });
-    const yes = h('button', {
-      type: 'button',
-      class: 'danger',
-      text: tr('devices.confirmDeactivateButton', { name: device.name }),
-      testid: 'confirm-deactivate',
-      onclick: () =>
-        whileBusy(box, async () => {
-          try {
-            device = await api<Device>(
-              'POST',
-              `/v1/account/devices/${encodeURIComponent(device.id)}/deactivate`,
-            );
-            const name = device.name;
-            focus(render());
-            page.say(tr('devices.deactivated', { name }));
-          } catch (error) {
-            if (unauthenticated(error)) requireSignIn();
-            else showError(errors, error);
-          }
-        }),
-    });
-    box.append(h('div', { class: 'actions' }, yes, cancel));
-    show(actions, false);
-    panel.replaceChildren(box);
-    focus(question);
-  };
 
   render();
   return li;
@@ -453,7 +417,7 @@ function confirmationSection(page: Page, initial: Confirmation): HTMLElement {
         });
       } catch (error) {
         saveButton.disabled = false;
-        if (unauthenticated(error)) requireSignIn();
+        if (isSignedOut(error)) requireSignIn();
         else showError(errors, error);
         return;
       }
