@@ -51,6 +51,8 @@ const REVALIDATE = 'no-cache';
  */
 export class StaticFolder {
   readonly #root: string;
+  /** Files already read, by path: the built site and app are a few hundred KB. */
+  readonly #files = new Map<string, StaticFile>();
 
   constructor(root: string) {
     this.#root = resolve(root);
@@ -78,16 +80,22 @@ export class StaticFolder {
     try {
       const info = await stat(file);
       if (!info.isFile()) return null;
+      const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      // A file is read once and kept until it changes on disk (a rebuild).
+      const kept = this.#files.get(file);
+      if (kept?.etag === etag) return kept;
       const body = await readFile(file);
       const extension = extname(file).toLowerCase();
       const html = extension === '.html';
-      return {
+      const found: StaticFile = {
         body,
         contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream',
         cacheControl: !html && HASHED_NAME.test(file) ? LONG_CACHE : REVALIDATE,
-        etag: `W/"${body.length.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+        etag,
         html,
       };
+      this.#files.set(file, found);
+      return found;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return null;
