@@ -1,4 +1,11 @@
-import type { Compilable, CompiledQuery, DialectAdapter, Kysely, QueryResult } from 'kysely';
+import type {
+  Compilable,
+  CompiledQuery,
+  DialectAdapter,
+  Kysely,
+  QueryResult,
+  RawBuilder,
+} from 'kysely';
 import type { Database } from './schema.js';
 
 const PARAMETER = Symbol('parameter');
@@ -17,7 +24,8 @@ function isPlaceholder(value: unknown): value is Placeholder {
  *
  * `build` receives placeholders in place of the parameters; it must use each
  * one only as a value (never to choose the query's shape), so the compiled SQL
- * is the same for every call.
+ * is the same for every call. It may return a query builder or a `sql`
+ * template (for a statement the builder cannot express, on one dialect).
  *
  * @example
  * ```ts
@@ -28,7 +36,7 @@ function isPlaceholder(value: unknown): value is Placeholder {
  * ```
  */
 export function prepareQuery<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<Database>, params: P) => Compilable<R>,
+  build: (db: Kysely<Database>, params: P) => Compilable<R> | RawBuilder<R>,
 ): (executor: Kysely<Database>, params: P) => Promise<QueryResult<R>> {
   const compiledBy = new WeakMap<DialectAdapter, CompiledQuery<R>>();
   const placeholders = new Proxy({} as P, {
@@ -38,7 +46,11 @@ export function prepareQuery<P extends Record<string, unknown>, R>(
     const adapter = executor.getExecutor().adapter;
     let compiled = compiledBy.get(adapter);
     if (!compiled) {
-      compiled = build(executor, placeholders).compile();
+      // A builder's `compile()` takes no argument; a `sql` template's needs the executor.
+      const built = build(executor, placeholders) as {
+        compile(db: Kysely<Database>): CompiledQuery<R>;
+      };
+      compiled = built.compile(executor);
       compiledBy.set(adapter, compiled);
     }
     const parameters = compiled.parameters.map((value) =>

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
@@ -106,6 +107,51 @@ const insertSession = prepareQuery<
 );
 
 /**
+ * On PostgreSQL, what the SQLite path does in a transaction, as one statement
+ * (one round trip instead of five: BEGIN, three writes, COMMIT). Its
+ * data-modifying CTEs run once, atomically, on one snapshot: the session, the
+ * cleared failure count and the activity entry are written only if the claim
+ * changed the challenge, and of concurrent claims the ones that wait for the
+ * row lock find it used. `claimed` is 1 or 0.
+ */
+const claimAndOpenSessionPostgres = prepareQuery<
+  {
+    id: string;
+    now: number;
+    sessionId: string;
+    tokenHash: string;
+    accountId: string;
+    deviceId: string;
+    ip: string;
+    expiresAt: number;
+    details: string;
+  },
+  { claimed: number }
+>(
+  (_db, p) => sql<{ claimed: number }>`
+    with claimed as (
+      update challenges set status = 'used', completed_at = ${p.now}
+      where id = ${p.id} and status = 'pending' and expires_at > ${p.now}
+      returning id
+    ), opened as (
+      insert into sessions (id, token_hash, account_id, device_id, ip, created_at, expires_at)
+      select ${p.sessionId}, ${p.tokenHash}, ${p.accountId}, ${p.deviceId}, ${p.ip},
+        cast(${p.now} as bigint), cast(${p.expiresAt} as bigint)
+      from claimed
+    ), cleared as (
+      update accounts set failed_attempts = 0, block_level = 0, blocked_until = null
+      where id = ${p.accountId} and (failed_attempts > 0 or block_level > 0)
+        and exists (select 1 from claimed)
+    ), logged as (
+      insert into audit_events (account_id, type, ip, device_id, details, created_at)
+      select ${p.accountId}, 'login.succeeded', ${p.ip}, ${p.deviceId}, ${p.details},
+        cast(${p.now} as bigint)
+      from claimed
+    )
+    select cast(count(*) as integer) as claimed from claimed`,
+);
+
+/**
  * Checks the response to a login challenge and, when it is right, opens a
  * session. The rules of PRODUCT.md, in order:
  *
@@ -151,30 +197,63 @@ export async function verifyLogin(
 
   const token = randomString(32, 'base64url');
   const expiresAt = now + policy.sessionTtlMs;
-  await db.transaction().execute(async (trx) => {
-    const claimed = await claimChallenge(trx, { id, now });
-    if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    await insertSession(trx, {
-      id: newId(),
-      tokenHash: hashToken(token),
-      accountId,
-      deviceId,
-      ip,
-      now,
-      expiresAt,
-    });
-    if ((row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0) {
-      await recordSuccess(trx, accountId);
-    }
-    await recordEvent(trx, {
-      accountId,
-      type: 'login.succeeded',
-      ip,
-      deviceId,
-      details: { mode: row.mode },
-      at: now,
-    });
+  await claimAndOpenSession(services, {
+    id,
+    now,
+    sessionId: newId(),
+    tokenHash: hashToken(token),
+    accountId,
+    deviceId,
+    ip,
+    expiresAt,
+    mode: row.mode,
+    hadFailures: (row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0,
   });
   announceClosed(services, row.email, id);
   return { token, expiresAt, accountId, email: row.email as string, deviceId };
+}
+
+/**
+ * Claims the challenge and, only if this claim won, opens the session, clears
+ * the account's failure count and logs the success, atomically.
+ *
+ * @throws ServiceError `ERR_CHALLENGE_CLOSED` when the challenge was used,
+ *   failed or expired meanwhile (another verify won).
+ */
+async function claimAndOpenSession(
+  services: Services,
+  claim: {
+    id: string;
+    now: number;
+    sessionId: string;
+    tokenHash: string;
+    accountId: string;
+    deviceId: string;
+    ip: string;
+    expiresAt: number;
+    mode: ChallengeMode;
+    hadFailures: boolean;
+  },
+): Promise<void> {
+  const { db } = services;
+  if (services.dialect === 'postgres') {
+    const details = JSON.stringify({ mode: claim.mode });
+    const { rows } = await claimAndOpenSessionPostgres(db, { ...claim, details });
+    if (rows[0]?.claimed !== 1) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    const claimed = await claimChallenge(trx, claim);
+    if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    await insertSession(trx, { ...claim, id: claim.sessionId });
+    if (claim.hadFailures) await recordSuccess(trx, claim.accountId);
+    await recordEvent(trx, {
+      accountId: claim.accountId,
+      type: 'login.succeeded',
+      ip: claim.ip,
+      deviceId: claim.deviceId,
+      details: { mode: claim.mode },
+      at: claim.now,
+    });
+  });
 }
