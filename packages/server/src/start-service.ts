@@ -68,6 +68,7 @@ export async function startService(
     config,
     db: handle.db,
     dialect: handle.dialect,
+    ...(handle.sqliteThread ? { sqliteThread: handle.sqliteThread } : {}),
     clock: overrides.clock ?? systemClock,
     policy: overrides.policy ?? defaultPolicy,
     log,
