@@ -31,6 +31,15 @@ export interface ChallengeTerms {
   readonly expires_at: number;
 }
 
+/** A settlement that changed the confirmation. */
+export interface Settled {
+  /**
+   * Whether a webhook call was written (the site has a webhook URL): only
+   * then is there anything for the dispatcher to deliver after the commit.
+   */
+  readonly webhook: boolean;
+}
+
 /** The confirmation's row as a settlement left it. */
 interface SettledRow {
   site_id: string;
@@ -96,7 +105,7 @@ const challengeTerms = prepareQuery<{ id: string }, ChallengeTerms>((db, p) =>
  * is built from the row the UPDATE returns and from its challenge's `terms`,
  * read in the transaction when the caller does not pass them.
  *
- * @returns false when the confirmation was no longer pending (or is not one).
+ * @returns null when the confirmation was no longer pending (or is not one).
  */
 export async function settleConfirmation(
   trx: Kysely<Database>,
@@ -104,7 +113,7 @@ export async function settleConfirmation(
   settlement: Settlement,
   now: number,
   terms?: ChallengeTerms,
-): Promise<boolean> {
+): Promise<Settled | null> {
   const { rows } =
     settlement.status === 'confirmed'
       ? await confirm(trx, {
@@ -115,9 +124,9 @@ export async function settleConfirmation(
         })
       : await close(trx, { id, status: settlement.status, now });
   const [row] = rows;
-  if (!row) return false;
+  if (!row) return null;
   const challenge = terms ?? (await challengeTerms(trx, { id })).rows[0];
-  if (!challenge) return true;
+  if (!challenge) return { webhook: false };
   const confirmation = confirmationView(
     {
       id,
@@ -138,12 +147,12 @@ export async function settleConfirmation(
     now,
   );
   const type = `confirmation.${settlement.status}`;
-  await enqueueWebhook(trx, {
+  const webhook = await enqueueWebhook(trx, {
     siteId: row.site_id,
     confirmationId: id,
     type,
     body: JSON.stringify({ type, confirmation }),
     now,
   });
-  return true;
+  return { webhook };
 }

@@ -117,7 +117,7 @@ export async function verifyConfirmation(
     throw new ServiceError('ERR_CONSENT_REQUIRED', { confirmUrl: confirmUrl(services, id) });
   }
 
-  await db.transaction().execute(async (trx) => {
+  const settled = await db.transaction().execute(async (trx) => {
     const [terms] = (await claimChallenge(trx, { id, now })).rows;
     if (!terms) throw new ServiceError('ERR_CHALLENGE_CLOSED');
     const settled = await settleConfirmation(
@@ -139,8 +139,10 @@ export async function verifyConfirmation(
       details: { site: site.name, operation: row.kind, mode: row.mode, method: 'response' },
       at: now,
     });
+    return settled;
   });
-  services.webhooks.kick();
+  // Without a webhook URL there is nothing to deliver: no run of the dispatcher.
+  if (settled.webhook) services.webhooks.kick();
   announceClosed(services, row.email, id);
   return { id, status: 'confirmed', confirmedAt: now, deviceId };
 }

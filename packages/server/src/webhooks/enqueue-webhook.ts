@@ -44,10 +44,13 @@ const insertDelivery = prepareQuery<
  * Adds a webhook call to the outbox of webhooks, in the caller's transaction
  * (the one that changes the status it reports), when the site has a webhook
  * URL. The dispatcher delivers it after the commit.
+ *
+ * @returns whether a call was written.
  */
 export async function enqueueWebhook(
   trx: Kysely<Database>,
   call: { siteId: string; confirmationId: string; type: string; body: string; now: number },
-): Promise<void> {
-  await insertDelivery(trx, { id: newId(), ...call });
+): Promise<boolean> {
+  const { numAffectedRows } = await insertDelivery(trx, { id: newId(), ...call });
+  return numAffectedRows !== 0n;
 }
