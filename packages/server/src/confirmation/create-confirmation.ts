@@ -160,7 +160,8 @@ const insertChallenge = prepareQuery<
     ]),
 );
 
-const insertRow = prepareQuery<
+/** The confirmation itself, on the id of its challenge row. */
+const insertConfirmationRow = prepareQuery<
   {
     id: string;
     siteId: string;
@@ -220,7 +221,7 @@ async function insertConfirmation(
       ip,
     })
   ).rows;
-  await insertRow(trx, {
+  await insertConfirmationRow(trx, {
     id,
     siteId: site.id,
     email,

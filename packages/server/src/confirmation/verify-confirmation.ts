@@ -120,14 +120,14 @@ export async function verifyConfirmation(
   const settled = await db.transaction().execute(async (trx) => {
     const [terms] = (await claimChallenge(trx, { id, now })).rows;
     if (!terms) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    const settled = await settleConfirmation(
+    const confirmed = await settleConfirmation(
       trx,
       id,
       { status: 'confirmed', method: 'response', deviceId },
       now,
       terms,
     );
-    if (!settled) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+    if (!confirmed) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
     if ((row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0) {
       await recordSuccess(trx, accountId);
     }
@@ -139,7 +139,7 @@ export async function verifyConfirmation(
       details: { site: site.name, operation: row.kind, mode: row.mode, method: 'response' },
       at: now,
     });
-    return settled;
+    return confirmed;
   });
   // Without a webhook URL there is nothing to deliver: no run of the dispatcher.
   if (settled.webhook) services.webhooks.kick();
