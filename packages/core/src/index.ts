@@ -7,7 +7,7 @@ export {
   normalizeChallenge,
   type RandomSource,
 } from './formats/challenge.js';
-export { type PaymentData, paymentQuestion } from './formats/payment-question.js';
+export { type PaymentData, paymentQuestion, type Sha256 } from './formats/payment-question.js';
 export { formatPurse, type Purse, parsePurse } from './formats/purse.js';
 export type {
   QrActivateRequest,
@@ -33,6 +33,10 @@ export { generateOcra, type OcraInputs } from './ocra/generate-ocra.js';
 export type { HmacKey } from './ocra/hmac-key.js';
 export { type OcraHash, type OcraSuite, parseOcraSuite } from './ocra/ocra-suite.js';
 export { verifyOcra } from './ocra/verify-ocra.js';
-export { computeResponse, type ResponseRequest } from './respond/compute-response.js';
+export {
+  type ComputeResponseOptions,
+  computeResponse,
+  type ResponseRequest,
+} from './respond/compute-response.js';
 export { constantTimeEqual } from './util/constant-time.js';
 export { bytesToHex, hexToBytes } from './util/hex.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import vectors from '../../test/vectors/cipherpad-v1.json' with { type: 'json' };
 import { CipherpadError } from '../errors.js';
@@ -49,6 +50,14 @@ describe('payment question', () => {
       await expect(outcome).rejects.toHaveProperty('code', vector.error);
     });
   }
+
+  it('is the same with a synchronous SHA-256 as with Web Crypto', async () => {
+    const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
+    for (const vector of cases.filter((entry) => entry.question !== undefined)) {
+      const { challenge, amount, purse } = vector;
+      expect(await paymentQuestion({ challenge, amount, purse }, sha256)).toBe(vector.question);
+    }
+  });
 
   it('is 64 lowercase hex characters, the length QH64 takes', async () => {
     expect(await paymentQuestion(base)).toMatch(/^[0-9a-f]{64}$/);

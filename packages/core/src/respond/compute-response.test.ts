@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import vectors from '../../test/vectors/cipherpad-v1.json' with { type: 'json' };
 import { hexToBytes } from '../util/hex.js';
@@ -48,6 +49,8 @@ describe('Cipherpad responses (protocol v1 vectors)', () => {
         ['sign'],
       );
       expect(await computeResponse(key, requestOf(vector))).toBe(vector.response);
+      const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
+      expect(await computeResponse(raw, requestOf(vector), { sha256 })).toBe(vector.response);
     },
   );
 

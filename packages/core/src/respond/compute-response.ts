@@ -1,5 +1,5 @@
 import { normalizeChallenge } from '../formats/challenge.js';
-import { type PaymentData, paymentQuestion } from '../formats/payment-question.js';
+import { type PaymentData, paymentQuestion, type Sha256 } from '../formats/payment-question.js';
 import { AUTHORIZATION_SUITE, PAYMENT_SUITE } from '../formats/suites.js';
 import { generateOcra } from '../ocra/generate-ocra.js';
 import type { HmacKey } from '../ocra/hmac-key.js';
@@ -11,6 +11,12 @@ import type { HmacKey } from '../ocra/hmac-key.js';
 export type ResponseRequest =
   | { readonly mode: 'authorization'; readonly challenge: string }
   | ({ readonly mode: 'payment' } & Readonly<PaymentData>);
+
+/** How {@link computeResponse} may compute, where the platform offers faster primitives. */
+export interface ComputeResponseOptions {
+  /** A synchronous SHA-256 for Payment mode's question (see {@link Sha256}). */
+  readonly sha256?: Sha256;
+}
 
 /**
  * Computes the 8-digit response of a device key to a request, as the phone
@@ -27,9 +33,10 @@ export type ResponseRequest =
 export async function computeResponse(
   key: Uint8Array | CryptoKey | HmacKey,
   request: ResponseRequest,
+  options: ComputeResponseOptions = {},
 ): Promise<string> {
   if (request.mode === 'payment') {
-    const question = await paymentQuestion(request);
+    const question = await paymentQuestion(request, options.sha256);
     return generateOcra(PAYMENT_SUITE, key, { question });
   }
   return generateOcra(AUTHORIZATION_SUITE, key, {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../db/prepared-query.js';
 import type {
   ChallengeMode,
   ChallengeStatus,
@@ -50,52 +51,93 @@ export interface ConfirmationView {
   readonly method?: 'response' | 'approval';
 }
 
+/** The columns {@link loadConfirmation} reads. */
+const confirmationColumns = [
+  'f.id',
+  'f.site_id',
+  's.name as site_name',
+  'f.email',
+  'f.kind',
+  'f.operation_name',
+  'f.description',
+  'f.note',
+  'f.status',
+  'f.method',
+  'f.device_id',
+  'f.created_at',
+  'f.completed_at',
+  'c.account_id',
+  'c.mode',
+  'c.challenge',
+  'c.amount',
+  'c.purse',
+  'c.currency',
+  'c.status as challenge_status',
+  'c.expires_at',
+  'c.match_number',
+] as const;
+
+const confirmationById = prepareQuery<{ id: string }, ConfirmationRow>((db, p) =>
+  db
+    .selectFrom('confirmations as f')
+    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .innerJoin('sites as s', 's.id', 'f.site_id')
+    .select(confirmationColumns)
+    .where('f.id', '=', p.id),
+);
+
+const confirmationOfSite = prepareQuery<{ id: string; siteId: string }, ConfirmationRow>((db, p) =>
+  db
+    .selectFrom('confirmations as f')
+    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .innerJoin('sites as s', 's.id', 'f.site_id')
+    .select(confirmationColumns)
+    .where('f.id', '=', p.id)
+    .where('f.site_id', '=', p.siteId),
+);
+
 /** Reads a confirmation, of one site when `siteId` is given. */
 export async function loadConfirmation(
   db: Kysely<Database>,
   id: string,
   siteId?: string,
 ): Promise<ConfirmationRow | undefined> {
-  let query = db
-    .selectFrom('confirmations as f')
-    .innerJoin('challenges as c', 'c.id', 'f.id')
-    .innerJoin('sites as s', 's.id', 'f.site_id')
-    .select([
-      'f.id',
-      'f.site_id',
-      's.name as site_name',
-      'f.email',
-      'f.kind',
-      'f.operation_name',
-      'f.description',
-      'f.note',
-      'f.status',
-      'f.method',
-      'f.device_id',
-      'f.created_at',
-      'f.completed_at',
-      'c.account_id',
-      'c.mode',
-      'c.challenge',
-      'c.amount',
-      'c.purse',
-      'c.currency',
-      'c.status as challenge_status',
-      'c.expires_at',
-      'c.match_number',
-    ])
-    .where('f.id', '=', id);
-  if (siteId !== undefined) query = query.where('f.site_id', '=', siteId);
-  return query.executeTakeFirst();
+  const { rows } =
+    siteId === undefined
+      ? await confirmationById(db, { id })
+      : await confirmationOfSite(db, { id, siteId });
+  return rows[0];
 }
 
+/** What {@link confirmationView} needs of a confirmation and its challenge. */
+export type ConfirmationViewFields = Pick<
+  ConfirmationRow,
+  | 'id'
+  | 'status'
+  | 'mode'
+  | 'expires_at'
+  | 'completed_at'
+  | 'device_id'
+  | 'method'
+  | 'kind'
+  | 'operation_name'
+  | 'description'
+  | 'note'
+  | 'amount'
+  | 'currency'
+  | 'purse'
+>;
+
 /** The status a site sees: a pending confirmation past its expiry is `expired`. */
-export function currentStatus(row: ConfirmationRow, now: number): ConfirmationStatus {
+export function currentStatus(
+  row: Pick<ConfirmationRow, 'status' | 'expires_at'>,
+  now: number,
+): ConfirmationStatus {
   return row.status === 'pending' && now >= row.expires_at ? 'expired' : row.status;
 }
 
 /** What the operation of a stored confirmation was. */
-export function operationOf(row: ConfirmationRow): ConfirmationOperation {
+export function operationOf(row: ConfirmationViewFields): ConfirmationOperation {
   return storedOperation({
     kind: row.kind,
     operation_name: row.operation_name,
@@ -108,7 +150,7 @@ export function operationOf(row: ConfirmationRow): ConfirmationOperation {
 }
 
 /** The site's view of a confirmation. */
-export function confirmationView(row: ConfirmationRow, now: number): ConfirmationView {
+export function confirmationView(row: ConfirmationViewFields, now: number): ConfirmationView {
   const status = currentStatus(row, now);
   return {
     id: row.id,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountTopic } from '../approval/event-bus.js';
 import { registerSite } from '../sites/register-site.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';
@@ -467,6 +468,29 @@ describe('confirmations (docs/confirmation-api.md)', () => {
     service.clock.advance(24 * 60 * 60_000);
     const later = await create(body, { key: 'order-42' });
     expect(later.json().id).not.toBe(first.json().id);
+  });
+
+  it("tells the account's apps of the one confirmation created, never of a replay", async () => {
+    const told: string[] = [];
+    const unsubscribe = service.services.events.subscribe(
+      accountTopic('alice@example.com'),
+      (event) => {
+        if (event.type === 'request') told.push(event.request.id);
+      },
+    );
+    try {
+      const body = { email: 'alice@example.com', operation: { type: 'login' } };
+      // Concurrent first uses: the losers' creations are undone, and nobody is told of them.
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => create(body, { key: 'told-once' })),
+      );
+      const again = await create(body, { key: 'told-once' });
+      const ids = new Set([...answers, again].map((a) => a.json().id));
+      expect(ids.size).toBe(1);
+      expect(told).toEqual([...ids]);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it('creates one confirmation for concurrent requests with the same key', async () => {

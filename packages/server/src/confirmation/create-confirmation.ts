@@ -4,7 +4,8 @@ import { normalizeEmail } from '../accounts/contact.js';
 import { announceRequest } from '../approval/approval-events.js';
 import { fillRandom, randomIntBelow } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
-import type { ChallengeMode, Database } from '../db/schema.js';
+import { prepareQuery } from '../db/prepared-query.js';
+import type { ChallengeMode, ConfirmationKind, Database } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
 import { type ConfirmationOperation, modeOf, parseOperation } from './confirmation-operation.js';
@@ -47,7 +48,7 @@ export async function createConfirmation(
   const email = normalizeEmail(body.email);
   const operation = parseOperation(body.operation, ['login', 'operation', 'payment']);
   let announce: (() => void) | null = null;
-  const { answer } = await idempotent(
+  const { answer, replayed } = await idempotent(
     services,
     site.id,
     idempotencyKey,
@@ -58,7 +59,8 @@ export async function createConfirmation(
       return created.answer;
     },
   );
-  (announce as (() => void) | null)?.();
+  // A replay created nothing (a creation that lost a race on its key was undone).
+  if (!replayed) (announce as (() => void) | null)?.();
   return { ...answer, confirmUrl: confirmUrl(services, answer.id) };
 }
 
@@ -103,6 +105,91 @@ export function confirmationUri(
   return formatQrUri(qr, { short: true });
 }
 
+/**
+ * The challenge row, with its account looked up inside the insert (null for
+ * an email without an account); it returns the account and when its person
+ * consented to the site (null: not yet), for telling the account's apps.
+ */
+const insertChallenge = prepareQuery<
+  {
+    id: string;
+    email: string;
+    siteId: string;
+    siteName: string;
+    mode: ChallengeMode;
+    challenge: string;
+    amount: string | null;
+    purse: string | null;
+    currency: string | null;
+    now: number;
+    expiresAt: number;
+    matchNumber: string;
+    ip: string;
+  },
+  { account_id: string | null; consented_at: number | null }
+>((db, p) =>
+  db
+    .insertInto('challenges')
+    .values((eb) => ({
+      id: p.id,
+      account_id: eb.selectFrom('accounts').select('id').where('email', '=', p.email),
+      purpose: 'confirmation',
+      mode: p.mode,
+      challenge: p.challenge,
+      amount: p.amount,
+      purse: p.purse,
+      currency: p.currency,
+      status: 'pending',
+      attempts: 0,
+      created_at: p.now,
+      expires_at: p.expiresAt,
+      completed_at: null,
+      match_number: p.matchNumber,
+      wait_token_hash: null,
+      ip: p.ip,
+      site: p.siteName,
+    }))
+    .returning((eb) => [
+      'account_id',
+      eb
+        .selectFrom('site_consents')
+        .select('site_consents.created_at')
+        .whereRef('site_consents.account_id', '=', 'challenges.account_id')
+        .where('site_consents.site_id', '=', p.siteId)
+        .as('consented_at'),
+    ]),
+);
+
+/** The confirmation itself, on the id of its challenge row. */
+const insertConfirmationRow = prepareQuery<
+  {
+    id: string;
+    siteId: string;
+    email: string;
+    kind: ConfirmationKind;
+    operationName: string | null;
+    description: string | null;
+    note: string | null;
+    now: number;
+  },
+  never
+>((db, p) =>
+  db.insertInto('confirmations').values({
+    id: p.id,
+    site_id: p.siteId,
+    email: p.email,
+    kind: p.kind,
+    operation_name: p.operationName,
+    description: p.description,
+    note: p.note,
+    status: 'pending',
+    method: null,
+    device_id: null,
+    created_at: p.now,
+    completed_at: null,
+  }),
+);
+
 async function insertConfirmation(
   services: Services,
   trx: Kysely<Database>,
@@ -112,71 +199,52 @@ async function insertConfirmation(
   ip: string,
 ): Promise<{ answer: Omit<CreatedConfirmation, 'confirmUrl'>; announce: (() => void) | null }> {
   const { clock, policy } = services;
-  const account = await trx
-    .selectFrom('accounts as a')
-    .leftJoin('site_consents as sc', (join) =>
-      join.onRef('sc.account_id', '=', 'a.id').on('sc.site_id', '=', site.id),
-    )
-    .select(['a.id', 'sc.created_at as consented_at'])
-    .where('a.email', '=', email)
-    .executeTakeFirst();
   const id = newId();
   const { challenge, matchNumber } = drawChallenge();
   const now = clock.now();
   const expiresAt = now + policy.challengeTtlMs;
   const mode = modeOf(operation);
-  await trx
-    .insertInto('challenges')
-    .values({
+  const [account] = (
+    await insertChallenge(trx, {
       id,
-      account_id: account?.id ?? null,
-      purpose: 'confirmation',
+      email,
+      siteId: site.id,
+      siteName: site.name,
       mode,
       challenge,
       amount: operation.amount ?? null,
       purse: operation.purse ?? null,
       currency: operation.currency ?? null,
-      status: 'pending',
-      attempts: 0,
-      created_at: now,
-      expires_at: expiresAt,
-      completed_at: null,
-      match_number: matchNumber,
-      wait_token_hash: null,
+      now,
+      expiresAt,
+      matchNumber,
       ip,
-      site: site.name,
     })
-    .execute();
-  await trx
-    .insertInto('confirmations')
-    .values({
-      id,
-      site_id: site.id,
-      email,
-      kind: operation.type,
-      operation_name: operation.name ?? null,
-      description: operation.description ?? null,
-      note: operation.note ?? null,
-      status: 'pending',
-      method: null,
-      device_id: null,
-      created_at: now,
-      completed_at: null,
-    })
-    .execute();
-  const announce = account
-    ? () =>
-        announceRequest(services, email, {
-          id,
-          kind: mode === 'payment' ? 'payment' : 'login',
-          challenge,
-          site: site.name,
-          ip,
-          createdAt: now,
-          expiresAt,
-          ...pendingExtras(operation, account.consented_at === null),
-        })
-    : null;
+  ).rows;
+  await insertConfirmationRow(trx, {
+    id,
+    siteId: site.id,
+    email,
+    kind: operation.type,
+    operationName: operation.name ?? null,
+    description: operation.description ?? null,
+    note: operation.note ?? null,
+    now,
+  });
+  const announce =
+    account && account.account_id !== null
+      ? () =>
+          announceRequest(services, email, {
+            id,
+            kind: mode === 'payment' ? 'payment' : 'login',
+            challenge,
+            site: site.name,
+            ip,
+            createdAt: now,
+            expiresAt,
+            ...pendingExtras(operation, account.consented_at === null),
+          })
+      : null;
   return {
     answer: {
       id,

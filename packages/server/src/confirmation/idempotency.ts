@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 import { uniqueViolation } from '../db/unique-violation.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -50,13 +51,7 @@ export async function idempotent<T>(
     .digest('base64url');
 
   const earlier = async (): Promise<IdempotentResult<T> | null> => {
-    const row = await db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'answer'])
-      .where('site_id', '=', siteId)
-      .where('key', '=', key)
-      .where('expires_at', '>', clock.now())
-      .executeTakeFirst();
+    const [row] = (await keptAnswer(db, { siteId, key, now: clock.now() })).rows;
     if (!row) return null;
     if (row.request_hash !== requestHash) throw new ServiceError('ERR_IDEMPOTENCY_CONFLICT');
     return { answer: JSON.parse(row.answer) as T, replayed: true };
@@ -67,36 +62,82 @@ export async function idempotent<T>(
   try {
     const answer = await db.transaction().execute(async (trx) => {
       const now = clock.now();
-      // A key older than the window may be used again.
-      await trx
-        .deleteFrom('idempotency_keys')
-        .where('site_id', '=', siteId)
-        .where('key', '=', key)
-        .where('expires_at', '<=', now)
-        .execute();
       const created = await create(trx);
-      await trx
-        .insertInto('idempotency_keys')
-        .values({
-          site_id: siteId,
-          key,
-          request_hash: requestHash,
-          answer: JSON.stringify(created),
-          created_at: now,
-          expires_at: now + policy.idempotencyKeyTtlMs,
-        })
-        .execute();
+      const { numAffectedRows } = await keepAnswer(trx, {
+        siteId,
+        key,
+        requestHash,
+        answer: JSON.stringify(created),
+        now,
+        expiresAt: now + policy.idempotencyKeyTtlMs,
+      });
+      // The key is live: a concurrent first use committed it since `earlier()`.
+      if (numAffectedRows !== 1n) throw new KeyTaken();
       return created;
     });
     return { answer, replayed: false };
   } catch (error) {
-    if (uniqueViolation(error)) {
+    if (error instanceof KeyTaken || uniqueViolation(error)) {
       const winner = await earlier();
       if (winner) return winner;
     }
     throw error;
   }
 }
+
+/** Thrown to undo a creation whose key another request took first. */
+class KeyTaken extends Error {}
+
+/** The answer kept for a live key. */
+const keptAnswer = prepareQuery<
+  { siteId: string; key: string; now: number },
+  { request_hash: string; answer: string }
+>((db, p) =>
+  db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'answer'])
+    .where('site_id', '=', p.siteId)
+    .where('key', '=', p.key)
+    .where('expires_at', '>', p.now),
+);
+
+/**
+ * Keeps the first answer for a key. A key older than the window is used
+ * again (its row overwritten); a live key is left alone, and no row changes.
+ */
+const keepAnswer = prepareQuery<
+  {
+    siteId: string;
+    key: string;
+    requestHash: string;
+    answer: string;
+    now: number;
+    expiresAt: number;
+  },
+  never
+>((db, p) =>
+  db
+    .insertInto('idempotency_keys')
+    .values({
+      site_id: p.siteId,
+      key: p.key,
+      request_hash: p.requestHash,
+      answer: p.answer,
+      created_at: p.now,
+      expires_at: p.expiresAt,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['site_id', 'key'])
+        .doUpdateSet((eb) => ({
+          request_hash: eb.ref('excluded.request_hash'),
+          answer: eb.ref('excluded.answer'),
+          created_at: eb.ref('excluded.created_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+        }))
+        .where('idempotency_keys.expires_at', '<=', p.now),
+    ),
+);
 
 /** Drops the keys whose window has passed. */
 export async function purgeIdempotencyKeys(services: Services): Promise<void> {

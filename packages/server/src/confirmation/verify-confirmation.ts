@@ -1,12 +1,14 @@
 import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
+import { prepareQuery } from '../db/prepared-query.js';
+import type { ConfirmationKind } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
-import { checkResponse } from '../login/check-response.js';
+import { type ChallengeDeviceRow, checkResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
 import { confirmUrl } from './page-token.js';
-import { settleConfirmation } from './settle-confirmation.js';
+import { type ChallengeTerms, settleConfirmation } from './settle-confirmation.js';
 
 /** The answer to a right response. */
 export interface VerifiedConfirmation {
@@ -17,32 +19,18 @@ export interface VerifiedConfirmation {
 }
 
 /**
- * Checks the response a person typed at the site, with the rules of a login
- * (`login/verify-login.ts`): the challenge expires, is used once (one
- * conditional UPDATE among concurrent verifies), takes at most 3 wrong
- * answers, and failures count toward the account's block. The response is
- * compared in constant time with every active device's, in the challenge's
- * mode: for a payment, bound to its amount and purse, so a response computed
- * for another payment is refused like any wrong one. A right response of a
- * person who has not consented to the site yet is refused with
- * `ERR_CONSENT_REQUIRED`, which does not count as a wrong answer; only a right
- * response learns it, so the refusal tells nothing about who has an account.
- *
- * @throws ServiceError `ERR_CONFIRMATION_NOT_FOUND`, `ERR_CHALLENGE_EXPIRED`,
- *   `ERR_CHALLENGE_CLOSED`, `ERR_ACCOUNT_LOCKED`, `ERR_ACCOUNT_BLOCKED`,
- *   `ERR_RESPONSE_REJECTED` (with `attemptsLeft`), `ERR_CONSENT_REQUIRED`
- *   (with `confirmUrl`).
+ * The confirmation of a site with its challenge, its account's block state,
+ * consent to the site and active devices: one row per device.
  */
-export async function verifyConfirmation(
-  services: Services,
-  site: AuthenticatedSite,
-  id: string,
-  response: unknown,
-  ip: string,
-): Promise<VerifiedConfirmation> {
-  const { db, clock } = services;
-
-  const rows = await db
+const loadForVerify = prepareQuery<
+  { id: string; siteId: string },
+  ChallengeDeviceRow & {
+    kind: ConfirmationKind;
+    failed_attempts: number | null;
+    consented_at: number | null;
+  }
+>((db, p) =>
+  db
     .selectFrom('confirmations as f')
     .innerJoin('challenges as c', 'c.id', 'f.id')
     .leftJoin('accounts as a', 'a.id', 'c.account_id')
@@ -70,9 +58,51 @@ export async function verifyConfirmation(
       'd.ocra_key_enc',
       'sc.created_at as consented_at',
     ])
-    .where('f.id', '=', id)
-    .where('f.site_id', '=', site.id)
-    .execute();
+    .where('f.id', '=', p.id)
+    .where('f.site_id', '=', p.siteId),
+);
+
+/**
+ * Claims a pending challenge (of concurrent claims exactly one changes the
+ * row) and returns the terms the site's webhook shows.
+ */
+const claimChallenge = prepareQuery<{ id: string; now: number }, ChallengeTerms>((db, p) =>
+  db
+    .updateTable('challenges')
+    .set({ status: 'used', completed_at: p.now })
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', p.now)
+    .returning(['mode', 'amount', 'purse', 'currency', 'expires_at']),
+);
+
+/**
+ * Checks the response a person typed at the site, with the rules of a login
+ * (`login/verify-login.ts`): the challenge expires, is used once (one
+ * conditional UPDATE among concurrent verifies), takes at most 3 wrong
+ * answers, and failures count toward the account's block. The response is
+ * compared in constant time with every active device's, in the challenge's
+ * mode: for a payment, bound to its amount and purse, so a response computed
+ * for another payment is refused like any wrong one. A right response of a
+ * person who has not consented to the site yet is refused with
+ * `ERR_CONSENT_REQUIRED`, which does not count as a wrong answer; only a right
+ * response learns it, so the refusal tells nothing about who has an account.
+ *
+ * @throws ServiceError `ERR_CONFIRMATION_NOT_FOUND`, `ERR_CHALLENGE_EXPIRED`,
+ *   `ERR_CHALLENGE_CLOSED`, `ERR_ACCOUNT_LOCKED`, `ERR_ACCOUNT_BLOCKED`,
+ *   `ERR_RESPONSE_REJECTED` (with `attemptsLeft`), `ERR_CONSENT_REQUIRED`
+ *   (with `confirmUrl`).
+ */
+export async function verifyConfirmation(
+  services: Services,
+  site: AuthenticatedSite,
+  id: string,
+  response: unknown,
+  ip: string,
+): Promise<VerifiedConfirmation> {
+  const { db, clock } = services;
+
+  const { rows } = await loadForVerify(db, { id, siteId: site.id });
   const [row] = rows;
   if (!row) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
   const { accountId, deviceId } = await checkResponse(
@@ -87,22 +117,17 @@ export async function verifyConfirmation(
     throw new ServiceError('ERR_CONSENT_REQUIRED', { confirmUrl: confirmUrl(services, id) });
   }
 
-  await db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .updateTable('challenges')
-      .set({ status: 'used', completed_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (claimed.numUpdatedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    const settled = await settleConfirmation(
+  const settled = await db.transaction().execute(async (trx) => {
+    const [terms] = (await claimChallenge(trx, { id, now })).rows;
+    if (!terms) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    const confirmed = await settleConfirmation(
       trx,
       id,
       { status: 'confirmed', method: 'response', deviceId },
       now,
+      terms,
     );
-    if (!settled) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
+    if (!confirmed) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
     if ((row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0) {
       await recordSuccess(trx, accountId);
     }
@@ -114,8 +139,10 @@ export async function verifyConfirmation(
       details: { site: site.name, operation: row.kind, mode: row.mode, method: 'response' },
       at: now,
     });
+    return confirmed;
   });
-  services.webhooks.kick();
+  // Without a webhook URL there is nothing to deliver: no run of the dispatcher.
+  if (settled.webhook) services.webhooks.kick();
   announceClosed(services, row.email, id);
   return { id, status: 'confirmed', confirmedAt: now, deviceId };
 }

@@ -1,8 +1,17 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import type { HmacKey } from '@cipherpad/core';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import type { ComputeResponseOptions, HmacKey } from '@cipherpad/core';
 import type { SecretBox } from '../crypto/secret-box.js';
 
 const MAX_ENTRIES = 10_000;
+
+/**
+ * What the service passes to `computeResponse` with a device key: Payment
+ * mode's question hashed by `node:crypto`, synchronously, rather than by Web
+ * Crypto's `digest` (a promise and a worker thread for some 60 bytes).
+ */
+export const RESPONSE_OPTIONS: ComputeResponseOptions = {
+  sha256: (data) => createHash('sha256').update(data).digest(),
+};
 
 /**
  * Opens device OCRA keys for verification and keeps them, as Node key

@@ -5,6 +5,7 @@ import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
 import { settleConfirmation } from '../confirmation/settle-confirmation.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
+import { RESPONSE_OPTIONS } from '../devices/device-keys.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -88,7 +89,7 @@ export async function checkResponse(
   for (const device of rows) {
     if (device.device_id === null || device.ocra_key_enc === null) continue;
     const key = services.deviceKeys.open(device.device_id, device.ocra_key_enc);
-    const expected = await computeResponse(key, request);
+    const expected = await computeResponse(key, request, RESPONSE_OPTIONS);
     // Every device is checked, match or not, so timing does not tell which matched.
     if (constantTimeEqual(expected, typed) && matchedDevice === null) {
       matchedDevice = device.device_id;

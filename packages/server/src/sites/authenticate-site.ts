@@ -1,6 +1,7 @@
 import { constantTimeEqual } from '@cipherpad/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken } from '../crypto/code-hasher.js';
+import { prepareQuery } from '../db/prepared-query.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -14,6 +15,16 @@ const BASIC = /^Basic ([A-Za-z0-9+/=]{1,400})$/;
 const CLIENT_ID = /^cps_[A-Za-z0-9_-]{22}$/;
 // Compared against when the client id is unknown, so an unknown id costs the same time.
 const NO_SITE_HASH = hashToken('no such site');
+
+/** An active site by its client id, with its secret's hash. */
+const activeSite = prepareQuery<{ id: string }, { id: string; name: string; secret_hash: string }>(
+  (db, p) =>
+    db
+      .selectFrom('sites')
+      .select(['id', 'name', 'secret_hash'])
+      .where('id', '=', p.id)
+      .where('status', '=', 'active'),
+);
 
 /**
  * Authenticates a relying site by HTTP Basic authentication (RFC 7617, as
@@ -41,12 +52,7 @@ export async function authenticateSite(
   const clientId = decoded.slice(0, colon);
   const secret = decoded.slice(colon + 1);
   const site = CLIENT_ID.test(clientId)
-    ? await services.db
-        .selectFrom('sites')
-        .select(['id', 'name', 'secret_hash'])
-        .where('id', '=', clientId)
-        .where('status', '=', 'active')
-        .executeTakeFirst()
+    ? (await activeSite(services.db, { id: clientId })).rows[0]
     : undefined;
   const matches = constantTimeEqual(hashToken(secret), site?.secret_hash ?? NO_SITE_HASH);
   if (!site || !matches) return refuse();
