@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { queryPreparer } from './prepared-query.js';
 import type { KeeperDatabase } from './schema.js';
 
 /** The SQL dialects the keeper stores its ledger in. */
@@ -81,3 +82,6 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   const db = new Kysely<KeeperDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
+
+/** Prepared queries on the keeper's schema (see `queryPreparer`). */
+export const prepareQuery = queryPreparer<KeeperDatabase>();

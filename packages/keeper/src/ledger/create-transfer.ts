@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../db/database.js';
 import { newId } from '../db/new-id.js';
 import type { KeeperDatabase, TransferTable } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
@@ -33,6 +34,45 @@ export interface CreatedTransfer {
   readonly replayed: boolean;
 }
 
+const accountById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('accounts').select(['currency', 'kind', 'balance']).where('id', '=', p.id),
+);
+
+const insertTransfer = prepareQuery((db, p: Transfer) =>
+  db.insertInto('transfers').values({
+    id: p.id,
+    user_id: p.user_id,
+    idempotency_key: p.idempotency_key,
+    request_hash: p.request_hash,
+    kind: p.kind,
+    from_account: p.from_account,
+    to_account: p.to_account,
+    amount: p.amount,
+    currency: p.currency,
+    note: p.note,
+    recipient_email: p.recipient_email,
+    status: p.status,
+    confirmation: p.confirmation,
+    confirmation_id: p.confirmation_id,
+    challenge: p.challenge,
+    uri: p.uri,
+    match_number: p.match_number,
+    confirm_url: p.confirm_url,
+    expires_at: p.expires_at,
+    cancel_reason: p.cancel_reason,
+    created_at: p.created_at,
+    completed_at: p.completed_at,
+  }),
+);
+
+const transferByKey = prepareQuery((db, p: { userId: string; key: string }) =>
+  db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('user_id', '=', p.userId)
+    .where('idempotency_key', '=', p.key),
+);
+
 /**
  * Creates a transfer, exactly once per idempotency key.
  *
@@ -62,11 +102,7 @@ export async function createTransfer(
     if (earlier) return { transfer: earlier, replayed: true };
   }
 
-  const from = await db
-    .selectFrom('accounts')
-    .select(['currency', 'kind', 'balance'])
-    .where('id', '=', request.from)
-    .executeTakeFirst();
+  const [from] = (await accountById(db, { id: request.from })).rows;
   if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
   const row: Transfer = {
     id: newId(),
@@ -95,7 +131,7 @@ export async function createTransfer(
 
   try {
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('transfers').values(row).execute();
+      await insertTransfer(trx, row);
       if (request.hold === 'none') {
         await moveMoney(trx, {
           transferId: row.id,
@@ -126,12 +162,7 @@ async function findByKey(
   key: string,
   requestHash: string,
 ): Promise<Transfer | undefined> {
-  const earlier = await db
-    .selectFrom('transfers')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  const [earlier] = (await transferByKey(db, { userId, key })).rows;
   if (earlier && earlier.request_hash !== requestHash) {
     throw new KeeperError('ERR_IDEMPOTENCY_CONFLICT');
   }

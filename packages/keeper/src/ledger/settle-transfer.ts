@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../db/database.js';
 import type { KeeperDatabase } from '../db/schema.js';
 import { KeeperError } from '../errors.js';
 import type { Transfer } from './create-transfer.js';
@@ -12,6 +13,35 @@ export type CancelReason =
   | 'insufficient_funds'
   | 'confirmation_unavailable'
   | 'cancelled';
+
+/** `held` → `completed`, only if still held: the claim that makes a commit happen once. */
+const claimHeld = prepareQuery((db, p: { id: string; now: number }) =>
+  db
+    .updateTable('transfers')
+    .set({ status: 'completed', completed_at: p.now })
+    .where('id', '=', p.id)
+    .where('status', '=', 'held'),
+);
+
+const movementOf = prepareQuery((db, p: { id: string }) =>
+  db
+    .selectFrom('transfers')
+    .select(['from_account', 'to_account', 'amount'])
+    .where('id', '=', p.id),
+);
+
+/** `held` → `cancelled`, only if still held. */
+const cancelHeld = prepareQuery((db, p: { id: string; reason: CancelReason }) =>
+  db
+    .updateTable('transfers')
+    .set({ status: 'cancelled', cancel_reason: p.reason })
+    .where('id', '=', p.id)
+    .where('status', '=', 'held'),
+);
+
+const transferById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('transfers').selectAll().where('id', '=', p.id),
+);
 
 /**
  * Completes a held transfer after its confirmation: the status change, both
@@ -31,18 +61,10 @@ export async function commitTransfer(
 ): Promise<Transfer> {
   try {
     await db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .updateTable('transfers')
-        .set({ status: 'completed', completed_at: now })
-        .where('id', '=', transferId)
-        .where('status', '=', 'held')
-        .executeTakeFirst();
-      if (claimed.numUpdatedRows !== 1n) return;
-      const transfer = await trx
-        .selectFrom('transfers')
-        .select(['from_account', 'to_account', 'amount'])
-        .where('id', '=', transferId)
-        .executeTakeFirstOrThrow();
+      const claimed = await claimHeld(trx, { id: transferId, now });
+      if (claimed.numAffectedRows !== 1n) return;
+      const [transfer] = (await movementOf(trx, { id: transferId })).rows;
+      if (!transfer) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
       await moveMoney(trx, {
         transferId,
         from: transfer.from_account,
@@ -70,12 +92,7 @@ export async function cancelTransfer(
   transferId: string,
   reason: CancelReason,
 ): Promise<Transfer> {
-  await db
-    .updateTable('transfers')
-    .set({ status: 'cancelled', cancel_reason: reason })
-    .where('id', '=', transferId)
-    .where('status', '=', 'held')
-    .execute();
+  await cancelHeld(db, { id: transferId, reason });
   return getTransfer(db, transferId);
 }
 
@@ -84,11 +101,7 @@ export async function getTransfer(
   db: Kysely<KeeperDatabase>,
   transferId: string,
 ): Promise<Transfer> {
-  const transfer = await db
-    .selectFrom('transfers')
-    .selectAll()
-    .where('id', '=', transferId)
-    .executeTakeFirst();
+  const [transfer] = (await transferById(db, { id: transferId })).rows;
   if (!transfer) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
   return transfer;
 }

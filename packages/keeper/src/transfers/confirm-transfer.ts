@@ -1,4 +1,5 @@
 import type { ConfirmationState } from '../cipherpad/cipherpad-client.js';
+import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
 import type { Transfer } from '../ledger/create-transfer.js';
 import { cipherpadAmount, currencyOf } from '../ledger/money.js';
@@ -16,6 +17,42 @@ function paymentOf(transfer: Transfer) {
     ...(transfer.note ? { note: transfer.note.slice(0, 200) } : {}),
   };
 }
+
+/** Records the SMS confirmation asked for a held transfer. */
+const recordSmsConfirmation = prepareQuery(
+  (db, p: { id: string; confirmationId: string; expiresAt: number }) =>
+    db
+      .updateTable('transfers')
+      .set({ confirmation_id: p.confirmationId, expires_at: p.expiresAt })
+      .where('id', '=', p.id),
+);
+
+/** Records the Cipherpad confirmation asked for a held transfer: what the payer's page shows. */
+const recordConfirmation = prepareQuery(
+  (
+    db,
+    p: {
+      id: string;
+      confirmationId: string;
+      challenge: string;
+      uri: string;
+      matchNumber: string;
+      expiresAt: number;
+      confirmUrl: string | null;
+    },
+  ) =>
+    db
+      .updateTable('transfers')
+      .set({
+        confirmation_id: p.confirmationId,
+        challenge: p.challenge,
+        uri: p.uri,
+        match_number: p.matchNumber,
+        expires_at: p.expiresAt,
+        confirm_url: p.confirmUrl,
+      })
+      .where('id', '=', p.id),
+);
 
 /**
  * Asks for the confirmation of a held transfer: a Payment-mode confirmation
@@ -40,29 +77,26 @@ export async function requestConfirmation(
         paymentOf(transfer),
         key,
       );
-      await services.db
-        .updateTable('transfers')
-        .set({ confirmation_id: sms.id, expires_at: sms.expiresAt })
-        .where('id', '=', transfer.id)
-        .execute();
+      await recordSmsConfirmation(services.db, {
+        id: transfer.id,
+        confirmationId: sms.id,
+        expiresAt: sms.expiresAt,
+      });
     } else {
       const created = await services.cipherpad.createConfirmation(
         user.email,
         paymentOf(transfer),
         key,
       );
-      await services.db
-        .updateTable('transfers')
-        .set({
-          confirmation_id: created.id,
-          challenge: created.challenge,
-          uri: created.uri,
-          match_number: String(created.matchNumber),
-          expires_at: created.expiresAt,
-          confirm_url: created.confirmUrl ?? null,
-        })
-        .where('id', '=', transfer.id)
-        .execute();
+      await recordConfirmation(services.db, {
+        id: transfer.id,
+        confirmationId: created.id,
+        challenge: created.challenge,
+        uri: created.uri,
+        matchNumber: String(created.matchNumber),
+        expiresAt: created.expiresAt,
+        confirmUrl: created.confirmUrl ?? null,
+      });
     }
   } catch (error) {
     await cancelTransfer(services.db, transfer.id, 'confirmation_unavailable');

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { waitSeconds } from '../auth/login-routes.js';
 import { requireUser } from '../auth/sessions.js';
+import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
 import { createTransfer, type Transfer } from '../ledger/create-transfer.js';
 import { currencyOf, parseAmount } from '../ledger/money.js';
 import { cancelTransfer, getTransfer } from '../ledger/settle-transfer.js';
 import type { KeeperServices } from '../services.js';
 import type { User } from '../wallet/open-wallet.js';
-import { resolveRecipient } from '../wallet/resolve-recipient.js';
+import { purseOf, resolveRecipient } from '../wallet/resolve-recipient.js';
 import { confirmWithResponse, refreshTransfer, requestConfirmation } from './confirm-transfer.js';
 import { transferView } from './transfer-view.js';
 
@@ -17,13 +18,13 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
 } as const;
 
+const purseIdsOf = prepareQuery((db, p: { userId: string }) =>
+  db.selectFrom('accounts').select('id').where('user_id', '=', p.userId),
+);
+
 /** The user's purse ids. */
 export async function pursesOf(services: KeeperServices, user: User): Promise<Set<string>> {
-  const rows = await services.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('user_id', '=', user.id)
-    .execute();
+  const { rows } = await purseIdsOf(services.db, { userId: user.id });
   return new Set(rows.map((row) => row.id));
 }
 
@@ -77,12 +78,7 @@ export async function transferRoutes(
       const amount = parseAmount(request.body.amount);
       const note = (request.body.note ?? '').trim();
       const now = services.clock.now();
-      const from = await services.db
-        .selectFrom('accounts')
-        .select('id')
-        .where('user_id', '=', user.id)
-        .where('currency', '=', currency)
-        .executeTakeFirst();
+      const [from] = (await purseOf(services.db, { userId: user.id, currency })).rows;
       if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
       const recipient = await resolveRecipient(services.db, to, currency, {
         now,
