@@ -79,7 +79,15 @@ const transferByKey = prepareQuery((db, p: { userId: string; key: string }) =>
  * Without a hold it is completed in the same transaction that records it
  * (the transfer row, both balances and both entries, or nothing). With a
  * hold, the payer's balance is checked now and again when the transfer is
- * committed; meanwhile no money moves.
+ * committed; meanwhile no money moves, and the transfer row is the one
+ * write (a single statement, atomic without a transaction around it).
+ *
+ * The idempotency key is enforced by the unique index on
+ * `(user_id, idempotency_key)`: a new key (the usual case) costs no lookup;
+ * a key already used makes the insert fail, and the transfer made with it is
+ * answered instead (or `ERR_IDEMPOTENCY_CONFLICT` when it was another
+ * request). A retry is answered its transfer even when the purse could no
+ * longer pay it.
  *
  * @throws {KeeperError} `ERR_INSUFFICIENT_FUNDS`, `ERR_SAME_PURSE`,
  *   `ERR_IDEMPOTENCY_CONFLICT` (the key was used for another request).
@@ -96,11 +104,6 @@ export async function createTransfer(
   const requestHash = createHash('sha256')
     .update(JSON.stringify([request.from, request.to, request.amount, request.note, request.hold]))
     .digest('hex');
-
-  if (key !== null) {
-    const earlier = await findByKey(db, request.userId, key, requestHash);
-    if (earlier) return { transfer: earlier, replayed: true };
-  }
 
   const [from] = (await accountById(db, { id: request.from })).rows;
   if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
@@ -130,9 +133,9 @@ export async function createTransfer(
   };
 
   try {
-    await db.transaction().execute(async (trx) => {
-      await insertTransfer(trx, row);
-      if (request.hold === 'none') {
+    if (request.hold === 'none') {
+      await db.transaction().execute(async (trx) => {
+        await insertTransfer(trx, row);
         await moveMoney(trx, {
           transferId: row.id,
           from: row.from_account,
@@ -140,14 +143,19 @@ export async function createTransfer(
           amount: row.amount,
           now: request.now,
         });
-      } else if (from.kind !== 'issuer' && from.balance < request.amount) {
-        // Checked again at commit time; refusing now saves a pointless confirmation.
+      });
+    } else {
+      // Checked again at commit time; refusing now saves a pointless confirmation.
+      if (from.kind !== 'issuer' && from.balance < request.amount) {
         throw new KeeperError('ERR_INSUFFICIENT_FUNDS');
       }
-    });
+      await insertTransfer(db, row);
+    }
   } catch (error) {
-    // The same key sent twice at once: the other request inserted first; answer what it made.
-    if (key !== null && isUniqueViolation(error)) {
+    // A retry (or the same key sent twice at once): answer the transfer the key already made.
+    // A held one may have been made while the purse could still pay it.
+    const insufficient = error instanceof KeeperError && error.code === 'ERR_INSUFFICIENT_FUNDS';
+    if (key !== null && (isUniqueViolation(error) || insufficient)) {
       const earlier = await findByKey(db, request.userId, key, requestHash);
       if (earlier) return { transfer: earlier, replayed: true };
     }

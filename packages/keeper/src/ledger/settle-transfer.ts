@@ -14,20 +14,18 @@ export type CancelReason =
   | 'confirmation_unavailable'
   | 'cancelled';
 
-/** `held` → `completed`, only if still held: the claim that makes a commit happen once. */
+/**
+ * `held` → `completed`, only if still held: the claim that makes a commit
+ * happen once. Answers the claimed transfer as it now stands (no row when
+ * it was not held).
+ */
 const claimHeld = prepareQuery((db, p: { id: string; now: number }) =>
   db
     .updateTable('transfers')
     .set({ status: 'completed', completed_at: p.now })
     .where('id', '=', p.id)
-    .where('status', '=', 'held'),
-);
-
-const movementOf = prepareQuery((db, p: { id: string }) =>
-  db
-    .selectFrom('transfers')
-    .select(['from_account', 'to_account', 'amount'])
-    .where('id', '=', p.id),
+    .where('status', '=', 'held')
+    .returningAll(),
 );
 
 /** `held` → `cancelled`, only if still held. */
@@ -60,24 +58,25 @@ export async function commitTransfer(
   now: number,
 ): Promise<Transfer> {
   try {
-    await db.transaction().execute(async (trx) => {
-      const claimed = await claimHeld(trx, { id: transferId, now });
-      if (claimed.numAffectedRows !== 1n) return;
-      const [transfer] = (await movementOf(trx, { id: transferId })).rows;
-      if (!transfer) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
+    const committed = await db.transaction().execute(async (trx) => {
+      const [claimed] = (await claimHeld(trx, { id: transferId, now })).rows;
+      if (!claimed) return null;
       await moveMoney(trx, {
         transferId,
-        from: transfer.from_account,
-        to: transfer.to_account,
-        amount: transfer.amount,
+        from: claimed.from_account,
+        to: claimed.to_account,
+        amount: claimed.amount,
         now,
       });
+      return claimed;
     });
+    // Committed by this call: the claimed row is the transfer as stored (the move changes only
+    // balances and entries). Otherwise someone else settled it first: read how.
+    return committed ?? (await getTransfer(db, transferId));
   } catch (error) {
     if (!(error instanceof KeeperError && error.code === 'ERR_INSUFFICIENT_FUNDS')) throw error;
-    await cancelTransfer(db, transferId, 'insufficient_funds');
+    return cancelTransfer(db, transferId, 'insufficient_funds');
   }
-  return getTransfer(db, transferId);
 }
 
 /**

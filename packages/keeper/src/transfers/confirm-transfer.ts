@@ -18,16 +18,20 @@ function paymentOf(transfer: Transfer) {
   };
 }
 
-/** Records the SMS confirmation asked for a held transfer. */
+/** Records the SMS confirmation asked for a held transfer; answers the transfer as it now stands. */
 const recordSmsConfirmation = prepareQuery(
   (db, p: { id: string; confirmationId: string; expiresAt: number }) =>
     db
       .updateTable('transfers')
       .set({ confirmation_id: p.confirmationId, expires_at: p.expiresAt })
-      .where('id', '=', p.id),
+      .where('id', '=', p.id)
+      .returningAll(),
 );
 
-/** Records the Cipherpad confirmation asked for a held transfer: what the payer's page shows. */
+/**
+ * Records the Cipherpad confirmation asked for a held transfer (what the
+ * payer's page shows); answers the transfer as it now stands.
+ */
 const recordConfirmation = prepareQuery(
   (
     db,
@@ -51,7 +55,8 @@ const recordConfirmation = prepareQuery(
         expires_at: p.expiresAt,
         confirm_url: p.confirmUrl,
       })
-      .where('id', '=', p.id),
+      .where('id', '=', p.id)
+      .returningAll(),
 );
 
 /**
@@ -69,6 +74,7 @@ export async function requestConfirmation(
 ): Promise<Transfer> {
   if (transfer.status !== 'held' || transfer.confirmation_id) return transfer;
   const key = `keeper-transfer-${transfer.id}`;
+  let recorded: Transfer | undefined;
   try {
     if (transfer.confirmation === 'sms') {
       if (!user.sms_phone) throw new KeeperError('ERR_PHONE_INVALID');
@@ -77,32 +83,36 @@ export async function requestConfirmation(
         paymentOf(transfer),
         key,
       );
-      await recordSmsConfirmation(services.db, {
-        id: transfer.id,
-        confirmationId: sms.id,
-        expiresAt: sms.expiresAt,
-      });
+      [recorded] = (
+        await recordSmsConfirmation(services.db, {
+          id: transfer.id,
+          confirmationId: sms.id,
+          expiresAt: sms.expiresAt,
+        })
+      ).rows;
     } else {
       const created = await services.cipherpad.createConfirmation(
         user.email,
         paymentOf(transfer),
         key,
       );
-      await recordConfirmation(services.db, {
-        id: transfer.id,
-        confirmationId: created.id,
-        challenge: created.challenge,
-        uri: created.uri,
-        matchNumber: String(created.matchNumber),
-        expiresAt: created.expiresAt,
-        confirmUrl: created.confirmUrl ?? null,
-      });
+      [recorded] = (
+        await recordConfirmation(services.db, {
+          id: transfer.id,
+          confirmationId: created.id,
+          challenge: created.challenge,
+          uri: created.uri,
+          matchNumber: String(created.matchNumber),
+          expiresAt: created.expiresAt,
+          confirmUrl: created.confirmUrl ?? null,
+        })
+      ).rows;
     }
   } catch (error) {
     await cancelTransfer(services.db, transfer.id, 'confirmation_unavailable');
     throw error;
   }
-  return getTransfer(services.db, transfer.id);
+  return recorded ?? getTransfer(services.db, transfer.id);
 }
 
 /**
