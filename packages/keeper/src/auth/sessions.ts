@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
@@ -14,7 +14,7 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** SHA-256 of a token, as stored (a database leak reveals no usable cookie). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** A fresh 256-bit token, base64url. */

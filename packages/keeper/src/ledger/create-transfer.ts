@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { prepareQuery } from '../db/database.js';
 import { newId } from '../db/new-id.js';
@@ -101,9 +101,11 @@ export async function createTransfer(
     throw new KeeperError('ERR_AMOUNT_INVALID');
   }
   const key = request.idempotencyKey ?? null;
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([request.from, request.to, request.amount, request.note, request.hold]))
-    .digest('hex');
+  const requestHash = hash(
+    'sha256',
+    JSON.stringify([request.from, request.to, request.amount, request.note, request.hold]),
+    'hex',
+  );
 
   const [from] = (await accountById(db, { id: request.from })).rows;
   if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
