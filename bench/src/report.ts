@@ -209,10 +209,9 @@ function formatLogin(summary: BenchSummary, out: (line?: string) => void): void 
   out(
     `Load      ${settings.clients} concurrent clients in the bench process (sharing the machine with the server),`,
   );
-  out('          each on its own account and its own keep-alive HTTP/1.1 connection (undici');
-  out(
-    '          Pool, no pipelining), each looping on a closed cycle (next cycle after the last).',
-  );
+  out('          each on its own account and its own keep-alive HTTP/1.1 connection (the');
+  out('          bench’s lean client, no pipelining), each looping on a closed cycle (next cycle');
+  out('          after the last).');
   out('          Login cycle = POST /v1/logins, OCRA response to the challenge (HMAC-SHA-256');
   out('          by node:crypto), POST /v1/logins/:id/verify; latency from the start of the first');
   out('          request to the end of the second answer.');
@@ -310,7 +309,8 @@ function formatTransfers(
     'keeper, in a closed loop, paying 0.01 Z to the next account’s purse.',
     'Transfer = POST /api/transfers (Idempotency-Key) → held, with the challenge and URI',
     '(the keeper creates a payment confirmation at the service); the Payment-mode OCRA',
-    'response for the URI’s challenge, amount and purse (HMAC-SHA-256 by node:crypto);',
+    'response for the URI’s challenge, amount and purse (the question’s SHA-256 and the',
+    'HMAC-SHA-256 by node:crypto);',
     'POST /api/transfers/:id/confirm → completed (the keeper verifies at the service and',
     'commits the ledger). Latency from the first request to the second answer.',
   ]);

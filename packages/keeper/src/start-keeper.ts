@@ -33,6 +33,8 @@ export async function startKeeper(
     sweepEveryMs?: number;
   } = {},
 ): Promise<Keeper> {
+  // Standard output unless a test gives its own stream.
+  const stdout = overrides.logger === undefined ? bufferedStdout() : null;
   const log =
     overrides.logger === false
       ? pino({ level: 'silent' })
@@ -56,13 +58,14 @@ export async function startKeeper(
               }),
             },
           },
-          overrides.logger,
+          overrides.logger || stdout?.stream,
         );
   const handle = openDatabase(overrides.database ?? config.database);
   try {
     await migrate(handle.db, handle.dialect);
   } catch (error) {
     await handle.close();
+    stdout?.close();
     throw error;
   }
   const cipherpad =
@@ -106,6 +109,29 @@ export async function startKeeper(
       await app.close();
       if (ownsClient) await cipherpad.close?.();
       await handle.close();
+      stdout?.close();
+    },
+  };
+}
+
+/**
+ * Standard output for the log, written in blocks of up to 4 KiB rather than
+ * one write call per line (under load, a call per request). What waits is
+ * flushed at least every 250 ms and when the process exits, so a line is
+ * late by at most that, and lost only if the process is killed outright.
+ */
+function bufferedStdout(): { stream: DestinationStream; close(): void } {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => stream.flush(), 250);
+  timer.unref();
+  const flushAtExit = () => stream.flushSync();
+  process.once('exit', flushAtExit);
+  return {
+    stream,
+    close() {
+      clearInterval(timer);
+      process.off('exit', flushAtExit);
+      stream.flushSync();
     },
   };
 }

@@ -8,6 +8,7 @@ import { settingsRoutes } from '../settings/settings-routes.js';
 import { transferRoutes } from '../transfers/transfer-routes.js';
 import { walletRoutes } from '../wallet/wallet-routes.js';
 import { webRoutes } from '../web/web-routes.js';
+import { RequestLog } from './request-log.js';
 
 /**
  * Builds the keeper's HTTP app without listening: tests call `app.inject()`,
@@ -20,6 +21,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log,
+    logController: new RequestLog(),
     trustProxy: services.config.trustProxy,
     bodyLimit: 16 * 1024,
     genReqId: () => randomUUID(),

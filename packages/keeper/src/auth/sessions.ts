@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
 import type { User } from '../wallet/open-wallet.js';
@@ -13,7 +14,7 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** SHA-256 of a token, as stored (a database leak reveals no usable cookie). */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** A fresh 256-bit token, base64url. */
@@ -73,6 +74,16 @@ export async function openSession(
   return { csrfToken };
 }
 
+/** A session's user and CSRF token, by the SHA-256 of the session's token. */
+const sessionByHash = prepareQuery((db, p: { tokenHash: string }) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.csrf_token', 'sessions.expires_at'])
+    .where('sessions.token_hash', '=', p.tokenHash),
+);
+
 /** The signed-in user and the session's CSRF token, or null. */
 export async function currentSession(
   services: KeeperServices,
@@ -81,13 +92,7 @@ export async function currentSession(
   const token = readCookie(request, SESSION_COOKIE);
   if (!token) return null;
   const tokenHash = hashToken(token);
-  const row = await services.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select(['sessions.csrf_token', 'sessions.expires_at'])
-    .where('sessions.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const [row] = (await sessionByHash(services.db, { tokenHash })).rows;
   if (!row || row.expires_at <= services.clock.now()) return null;
   const { csrf_token, expires_at: _expires, ...user } = row;
   return { user, csrfToken: csrf_token, tokenHash };

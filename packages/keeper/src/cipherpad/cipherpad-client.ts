@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { SiteCredentials } from '../config/config.js';
 import { KeeperError } from '../errors.js';
 
@@ -94,7 +94,8 @@ const PASSED_ON = new Set([
  * Every call is on a pool of keep-alive HTTP/1.1 connections to the service
  * (undici's `Pool`, one request at a time on each, as many connections as
  * calls at once): no connection set-up per call, and none of `fetch`'s
- * stream and abort-signal machinery. The `Authorization` header is built once.
+ * stream and abort-signal machinery, nor the response stream of undici's
+ * `request` (see `exchange`). The `Authorization` header is built once.
  */
 export function createCipherpadClient(options: {
   readonly baseUrl: string;
@@ -125,16 +126,14 @@ export function createCipherpadClient(options: {
     let text: string;
     try {
       pool ??= new Pool(base.origin, { pipelining: 1 });
-      const answer = await pool.request({
+      ({ status, text } = await exchange(pool, {
         method,
         path: `${prefix}${path}`,
         headers,
         body: body === undefined ? null : JSON.stringify(body),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
-      status = answer.statusCode;
-      text = await answer.body.text();
+      }));
     } catch (error) {
       options.onTrouble?.('Cipherpad did not answer', {
         path: path.split('?')[0],
@@ -208,4 +207,43 @@ export function createCipherpadClient(options: {
       await open?.close();
     },
   };
+}
+
+/**
+ * One request on the pool, its answer read whole as UTF-8 text. Undici's
+ * dispatch API with a handler that collects the body's chunks: the same
+ * HTTP/1.1 client (parsing, keep-alive, timeouts) as `pool.request`, without
+ * a Readable stream and an async resource per response, which cost more
+ * than the small JSON answers of the service they would carry.
+ */
+function exchange(
+  pool: Pool,
+  options: Dispatcher.DispatchOptions,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let chunks: Buffer[] = [];
+    pool.dispatch(options, {
+      onRequestStart() {
+        // Also called again when undici retries the request on a fresh connection.
+        status = 0;
+        chunks = [];
+      },
+      onResponseStart(_controller, statusCode) {
+        // Called once per 1xx answer, then for the final one.
+        status = statusCode;
+        chunks = [];
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        resolve({ status, text: body.toString('utf8') });
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    });
+  });
 }

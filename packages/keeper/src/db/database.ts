@@ -1,8 +1,10 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { groupCommitDialect } from './group-commit.js';
+import { queryPreparer } from './prepared-query.js';
 import type { KeeperDatabase } from './schema.js';
 
 /** The SQL dialects the keeper stores its ledger in. */
@@ -26,9 +28,10 @@ export interface DatabaseHandle {
 }
 
 /**
- * Opens the database. On SQLite, Kysely runs every query and transaction on
- * one connection, one at a time: writers are serialized, so a ledger
- * transaction never sees another half-done. On PostgreSQL the ledger takes
+ * Opens the database. On SQLite, every query and transaction runs on one
+ * connection, one at a time: writers are serialized, so a ledger
+ * transaction never sees another half-done; the writes of one event-loop
+ * turn share one COMMIT (`groupCommitDialect`). On PostgreSQL the ledger takes
  * row locks (its conditional `UPDATE`s) in a fixed order.
  */
 export function openDatabase(location: DatabaseLocation): DatabaseHandle {
@@ -51,19 +54,17 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     // distinct texts; past that the cache starts afresh). Kysely runs one
     // statement at a time on this connection, so reusing one is safe.
     const statements = new Map<string, SqliteDatabase.Statement>();
-    const cached = {
-      close: () => sqlite.close(),
-      prepare(sqlText: string) {
-        let statement = statements.get(sqlText);
-        if (!statement) {
-          statement = sqlite.prepare(sqlText);
-          if (statements.size >= 500) statements.clear();
-          statements.set(sqlText, statement);
-        }
-        return statement;
-      },
+    const prepare = (sqlText: string) => {
+      let statement = statements.get(sqlText);
+      if (!statement) {
+        statement = sqlite.prepare(sqlText);
+        if (statements.size >= 500) statements.clear();
+        statements.set(sqlText, statement);
+      }
+      return statement;
     };
-    const db = new Kysely<KeeperDatabase>({ dialect: new SqliteDialect({ database: cached }) });
+    // The writes of concurrent requests share their COMMITs (see groupCommitDialect).
+    const db = new Kysely<KeeperDatabase>({ dialect: groupCommitDialect(sqlite, prepare) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -81,3 +82,6 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   const db = new Kysely<KeeperDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
+
+/** Prepared queries on the keeper's schema (see `queryPreparer`). */
+export const prepareQuery = queryPreparer<KeeperDatabase>();

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { prepareQuery } from '../db/database.js';
 import { newId } from '../db/new-id.js';
 import type { KeeperDatabase, TransferTable } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
@@ -33,13 +34,60 @@ export interface CreatedTransfer {
   readonly replayed: boolean;
 }
 
+const accountById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('accounts').select(['currency', 'kind', 'balance']).where('id', '=', p.id),
+);
+
+const insertTransfer = prepareQuery((db, p: Transfer) =>
+  db.insertInto('transfers').values({
+    id: p.id,
+    user_id: p.user_id,
+    idempotency_key: p.idempotency_key,
+    request_hash: p.request_hash,
+    kind: p.kind,
+    from_account: p.from_account,
+    to_account: p.to_account,
+    amount: p.amount,
+    currency: p.currency,
+    note: p.note,
+    recipient_email: p.recipient_email,
+    status: p.status,
+    confirmation: p.confirmation,
+    confirmation_id: p.confirmation_id,
+    challenge: p.challenge,
+    uri: p.uri,
+    match_number: p.match_number,
+    confirm_url: p.confirm_url,
+    expires_at: p.expires_at,
+    cancel_reason: p.cancel_reason,
+    created_at: p.created_at,
+    completed_at: p.completed_at,
+  }),
+);
+
+const transferByKey = prepareQuery((db, p: { userId: string; key: string }) =>
+  db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('user_id', '=', p.userId)
+    .where('idempotency_key', '=', p.key),
+);
+
 /**
  * Creates a transfer, exactly once per idempotency key.
  *
  * Without a hold it is completed in the same transaction that records it
  * (the transfer row, both balances and both entries, or nothing). With a
  * hold, the payer's balance is checked now and again when the transfer is
- * committed; meanwhile no money moves.
+ * committed; meanwhile no money moves, and the transfer row is the one
+ * write (a single statement, atomic without a transaction around it).
+ *
+ * The idempotency key is enforced by the unique index on
+ * `(user_id, idempotency_key)`: a new key (the usual case) costs no lookup;
+ * a key already used makes the insert fail, and the transfer made with it is
+ * answered instead (or `ERR_IDEMPOTENCY_CONFLICT` when it was another
+ * request). A retry is answered its transfer even when the purse could no
+ * longer pay it.
  *
  * @throws {KeeperError} `ERR_INSUFFICIENT_FUNDS`, `ERR_SAME_PURSE`,
  *   `ERR_IDEMPOTENCY_CONFLICT` (the key was used for another request).
@@ -53,20 +101,13 @@ export async function createTransfer(
     throw new KeeperError('ERR_AMOUNT_INVALID');
   }
   const key = request.idempotencyKey ?? null;
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify([request.from, request.to, request.amount, request.note, request.hold]))
-    .digest('hex');
+  const requestHash = hash(
+    'sha256',
+    JSON.stringify([request.from, request.to, request.amount, request.note, request.hold]),
+    'hex',
+  );
 
-  if (key !== null) {
-    const earlier = await findByKey(db, request.userId, key, requestHash);
-    if (earlier) return { transfer: earlier, replayed: true };
-  }
-
-  const from = await db
-    .selectFrom('accounts')
-    .select(['currency', 'kind', 'balance'])
-    .where('id', '=', request.from)
-    .executeTakeFirst();
+  const [from] = (await accountById(db, { id: request.from })).rows;
   if (!from) throw new KeeperError('ERR_PURSE_NOT_FOUND');
   const row: Transfer = {
     id: newId(),
@@ -94,9 +135,9 @@ export async function createTransfer(
   };
 
   try {
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('transfers').values(row).execute();
-      if (request.hold === 'none') {
+    if (request.hold === 'none') {
+      await db.transaction().execute(async (trx) => {
+        await insertTransfer(trx, row);
         await moveMoney(trx, {
           transferId: row.id,
           from: row.from_account,
@@ -104,14 +145,19 @@ export async function createTransfer(
           amount: row.amount,
           now: request.now,
         });
-      } else if (from.kind !== 'issuer' && from.balance < request.amount) {
-        // Checked again at commit time; refusing now saves a pointless confirmation.
+      });
+    } else {
+      // Checked again at commit time; refusing now saves a pointless confirmation.
+      if (from.kind !== 'issuer' && from.balance < request.amount) {
         throw new KeeperError('ERR_INSUFFICIENT_FUNDS');
       }
-    });
+      await insertTransfer(db, row);
+    }
   } catch (error) {
-    // The same key sent twice at once: the other request inserted first; answer what it made.
-    if (key !== null && isUniqueViolation(error)) {
+    // A retry (or the same key sent twice at once): answer the transfer the key already made.
+    // A held one may have been made while the purse could still pay it.
+    const insufficient = error instanceof KeeperError && error.code === 'ERR_INSUFFICIENT_FUNDS';
+    if (key !== null && (isUniqueViolation(error) || insufficient)) {
       const earlier = await findByKey(db, request.userId, key, requestHash);
       if (earlier) return { transfer: earlier, replayed: true };
     }
@@ -126,12 +172,7 @@ async function findByKey(
   key: string,
   requestHash: string,
 ): Promise<Transfer | undefined> {
-  const earlier = await db
-    .selectFrom('transfers')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  const [earlier] = (await transferByKey(db, { userId, key })).rows;
   if (earlier && earlier.request_hash !== requestHash) {
     throw new KeeperError('ERR_IDEMPOTENCY_CONFLICT');
   }

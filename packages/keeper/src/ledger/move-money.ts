@@ -1,7 +1,57 @@
 import type { Kysely, Transaction } from 'kysely';
+import { prepareQuery } from '../db/database.js';
 import { newId } from '../db/new-id.js';
 import type { KeeperDatabase } from '../db/schema.js';
 import { KeeperError } from '../errors.js';
+
+/** The conditional debit: an issuer may go below zero, a purse never. */
+const debit = prepareQuery((db, p: { account: string; amount: number }) =>
+  db
+    .updateTable('accounts')
+    .set((eb) => ({ balance: eb('balance', '-', p.amount) }))
+    .where('id', '=', p.account)
+    .where((eb) => eb.or([eb('kind', '=', 'issuer'), eb('balance', '>=', p.amount)])),
+);
+
+const credit = prepareQuery((db, p: { account: string; amount: number }) =>
+  db
+    .updateTable('accounts')
+    .set((eb) => ({ balance: eb('balance', '+', p.amount) }))
+    .where('id', '=', p.account),
+);
+
+/** Both entries of a move: `-amount` from the payer, `+amount` to the payee. */
+const insertEntries = prepareQuery(
+  (
+    db,
+    p: {
+      transferId: string;
+      now: number;
+      fromId: string;
+      from: string;
+      fromAmount: number;
+      toId: string;
+      to: string;
+      toAmount: number;
+    },
+  ) =>
+    db.insertInto('entries').values([
+      {
+        id: p.fromId,
+        transfer_id: p.transferId,
+        account_id: p.from,
+        amount: p.fromAmount,
+        created_at: p.now,
+      },
+      {
+        id: p.toId,
+        transfer_id: p.transferId,
+        account_id: p.to,
+        amount: p.toAmount,
+        created_at: p.now,
+      },
+    ]),
+);
 
 /**
  * Moves `amount` minor units from one account to another inside the caller's
@@ -28,33 +78,21 @@ export async function moveMoney(
   const { from, to, amount } = move;
   for (const account of [from, to].sort()) {
     if (account === from) {
-      const debited = await trx
-        .updateTable('accounts')
-        .set((eb) => ({ balance: eb('balance', '-', amount) }))
-        .where('id', '=', from)
-        .where((eb) => eb.or([eb('kind', '=', 'issuer'), eb('balance', '>=', amount)]))
-        .executeTakeFirst();
-      if (debited.numUpdatedRows !== 1n) throw new KeeperError('ERR_INSUFFICIENT_FUNDS');
+      const debited = await debit(trx, { account: from, amount });
+      if (debited.numAffectedRows !== 1n) throw new KeeperError('ERR_INSUFFICIENT_FUNDS');
     } else {
-      const credited = await trx
-        .updateTable('accounts')
-        .set((eb) => ({ balance: eb('balance', '+', amount) }))
-        .where('id', '=', to)
-        .executeTakeFirst();
-      if (credited.numUpdatedRows !== 1n) throw new KeeperError('ERR_PURSE_NOT_FOUND');
+      const credited = await credit(trx, { account: to, amount });
+      if (credited.numAffectedRows !== 1n) throw new KeeperError('ERR_PURSE_NOT_FOUND');
     }
   }
-  await trx
-    .insertInto('entries')
-    .values([
-      {
-        id: newId(),
-        transfer_id: move.transferId,
-        account_id: from,
-        amount: -amount,
-        created_at: move.now,
-      },
-      { id: newId(), transfer_id: move.transferId, account_id: to, amount, created_at: move.now },
-    ])
-    .execute();
+  await insertEntries(trx, {
+    transferId: move.transferId,
+    now: move.now,
+    fromId: newId(),
+    from,
+    fromAmount: -amount,
+    toId: newId(),
+    to,
+    toAmount: amount,
+  });
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../db/database.js';
 import type { KeeperDatabase } from '../db/schema.js';
 import { KeeperError } from '../errors.js';
 import type { Transfer } from './create-transfer.js';
@@ -12,6 +13,33 @@ export type CancelReason =
   | 'insufficient_funds'
   | 'confirmation_unavailable'
   | 'cancelled';
+
+/**
+ * `held` → `completed`, only if still held: the claim that makes a commit
+ * happen once. Answers the claimed transfer as it now stands (no row when
+ * it was not held).
+ */
+const claimHeld = prepareQuery((db, p: { id: string; now: number }) =>
+  db
+    .updateTable('transfers')
+    .set({ status: 'completed', completed_at: p.now })
+    .where('id', '=', p.id)
+    .where('status', '=', 'held')
+    .returningAll(),
+);
+
+/** `held` → `cancelled`, only if still held. */
+const cancelHeld = prepareQuery((db, p: { id: string; reason: CancelReason }) =>
+  db
+    .updateTable('transfers')
+    .set({ status: 'cancelled', cancel_reason: p.reason })
+    .where('id', '=', p.id)
+    .where('status', '=', 'held'),
+);
+
+const transferById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('transfers').selectAll().where('id', '=', p.id),
+);
 
 /**
  * Completes a held transfer after its confirmation: the status change, both
@@ -30,32 +58,25 @@ export async function commitTransfer(
   now: number,
 ): Promise<Transfer> {
   try {
-    await db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .updateTable('transfers')
-        .set({ status: 'completed', completed_at: now })
-        .where('id', '=', transferId)
-        .where('status', '=', 'held')
-        .executeTakeFirst();
-      if (claimed.numUpdatedRows !== 1n) return;
-      const transfer = await trx
-        .selectFrom('transfers')
-        .select(['from_account', 'to_account', 'amount'])
-        .where('id', '=', transferId)
-        .executeTakeFirstOrThrow();
+    const committed = await db.transaction().execute(async (trx) => {
+      const [claimed] = (await claimHeld(trx, { id: transferId, now })).rows;
+      if (!claimed) return null;
       await moveMoney(trx, {
         transferId,
-        from: transfer.from_account,
-        to: transfer.to_account,
-        amount: transfer.amount,
+        from: claimed.from_account,
+        to: claimed.to_account,
+        amount: claimed.amount,
         now,
       });
+      return claimed;
     });
+    // Committed by this call: the claimed row is the transfer as stored (the move changes only
+    // balances and entries). Otherwise someone else settled it first: read how.
+    return committed ?? (await getTransfer(db, transferId));
   } catch (error) {
     if (!(error instanceof KeeperError && error.code === 'ERR_INSUFFICIENT_FUNDS')) throw error;
-    await cancelTransfer(db, transferId, 'insufficient_funds');
+    return cancelTransfer(db, transferId, 'insufficient_funds');
   }
-  return getTransfer(db, transferId);
 }
 
 /**
@@ -70,12 +91,7 @@ export async function cancelTransfer(
   transferId: string,
   reason: CancelReason,
 ): Promise<Transfer> {
-  await db
-    .updateTable('transfers')
-    .set({ status: 'cancelled', cancel_reason: reason })
-    .where('id', '=', transferId)
-    .where('status', '=', 'held')
-    .execute();
+  await cancelHeld(db, { id: transferId, reason });
   return getTransfer(db, transferId);
 }
 
@@ -84,11 +100,7 @@ export async function getTransfer(
   db: Kysely<KeeperDatabase>,
   transferId: string,
 ): Promise<Transfer> {
-  const transfer = await db
-    .selectFrom('transfers')
-    .selectAll()
-    .where('id', '=', transferId)
-    .executeTakeFirst();
+  const [transfer] = (await transferById(db, { id: transferId })).rows;
   if (!transfer) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
   return transfer;
 }

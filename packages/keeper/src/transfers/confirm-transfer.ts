@@ -1,4 +1,5 @@
 import type { ConfirmationState } from '../cipherpad/cipherpad-client.js';
+import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
 import type { Transfer } from '../ledger/create-transfer.js';
 import { cipherpadAmount, currencyOf } from '../ledger/money.js';
@@ -17,6 +18,47 @@ function paymentOf(transfer: Transfer) {
   };
 }
 
+/** Records the SMS confirmation asked for a held transfer; answers the transfer as it now stands. */
+const recordSmsConfirmation = prepareQuery(
+  (db, p: { id: string; confirmationId: string; expiresAt: number }) =>
+    db
+      .updateTable('transfers')
+      .set({ confirmation_id: p.confirmationId, expires_at: p.expiresAt })
+      .where('id', '=', p.id)
+      .returningAll(),
+);
+
+/**
+ * Records the Cipherpad confirmation asked for a held transfer (what the
+ * payer's page shows); answers the transfer as it now stands.
+ */
+const recordConfirmation = prepareQuery(
+  (
+    db,
+    p: {
+      id: string;
+      confirmationId: string;
+      challenge: string;
+      uri: string;
+      matchNumber: string;
+      expiresAt: number;
+      confirmUrl: string | null;
+    },
+  ) =>
+    db
+      .updateTable('transfers')
+      .set({
+        confirmation_id: p.confirmationId,
+        challenge: p.challenge,
+        uri: p.uri,
+        match_number: p.matchNumber,
+        expires_at: p.expiresAt,
+        confirm_url: p.confirmUrl,
+      })
+      .where('id', '=', p.id)
+      .returningAll(),
+);
+
 /**
  * Asks for the confirmation of a held transfer: a Payment-mode confirmation
  * of Cipherpad for the payer's email, or an SMS code to the payer's phone,
@@ -32,6 +74,7 @@ export async function requestConfirmation(
 ): Promise<Transfer> {
   if (transfer.status !== 'held' || transfer.confirmation_id) return transfer;
   const key = `keeper-transfer-${transfer.id}`;
+  let recorded: Transfer | undefined;
   try {
     if (transfer.confirmation === 'sms') {
       if (!user.sms_phone) throw new KeeperError('ERR_PHONE_INVALID');
@@ -40,35 +83,36 @@ export async function requestConfirmation(
         paymentOf(transfer),
         key,
       );
-      await services.db
-        .updateTable('transfers')
-        .set({ confirmation_id: sms.id, expires_at: sms.expiresAt })
-        .where('id', '=', transfer.id)
-        .execute();
+      [recorded] = (
+        await recordSmsConfirmation(services.db, {
+          id: transfer.id,
+          confirmationId: sms.id,
+          expiresAt: sms.expiresAt,
+        })
+      ).rows;
     } else {
       const created = await services.cipherpad.createConfirmation(
         user.email,
         paymentOf(transfer),
         key,
       );
-      await services.db
-        .updateTable('transfers')
-        .set({
-          confirmation_id: created.id,
+      [recorded] = (
+        await recordConfirmation(services.db, {
+          id: transfer.id,
+          confirmationId: created.id,
           challenge: created.challenge,
           uri: created.uri,
-          match_number: String(created.matchNumber),
-          expires_at: created.expiresAt,
-          confirm_url: created.confirmUrl ?? null,
+          matchNumber: String(created.matchNumber),
+          expiresAt: created.expiresAt,
+          confirmUrl: created.confirmUrl ?? null,
         })
-        .where('id', '=', transfer.id)
-        .execute();
+      ).rows;
     }
   } catch (error) {
     await cancelTransfer(services.db, transfer.id, 'confirmation_unavailable');
     throw error;
   }
-  return getTransfer(services.db, transfer.id);
+  return recorded ?? getTransfer(services.db, transfer.id);
 }
 
 /**
