@@ -7,7 +7,6 @@ import { CodeHasher } from './crypto/code-hasher.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Dialect } from './db/database.js';
 import type { Database } from './db/schema.js';
-import type { SqliteThread } from './db/sqlite-thread.js';
 import { Delivery, type Transports } from './delivery/delivery.js';
 import { DeviceKeys } from './devices/device-keys.js';
 import type { Policy } from './policy.js';
@@ -21,8 +20,6 @@ export interface Services {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
-  /** On SQLite, the database thread, for atomic batches on hot paths (see `sqlite-thread.ts`). */
-  readonly sqliteThread: SqliteThread | null;
   readonly clock: Clock;
   readonly policy: Policy;
   readonly log: FastifyBaseLogger;
@@ -46,7 +43,6 @@ export function createServices(deps: {
   config: Config;
   db: Kysely<Database>;
   dialect: Dialect;
-  sqliteThread?: SqliteThread;
   clock: Clock;
   policy: Policy;
   log: FastifyBaseLogger;
@@ -59,7 +55,6 @@ export function createServices(deps: {
     config: deps.config,
     db: deps.db,
     dialect: deps.dialect,
-    sqliteThread: deps.sqliteThread ?? null,
     clock: deps.clock,
     policy: deps.policy,
     log: deps.log,

@@ -68,7 +68,6 @@ export async function startService(
     config,
     db: handle.db,
     dialect: handle.dialect,
-    ...(handle.sqliteThread ? { sqliteThread: handle.sqliteThread } : {}),
     clock: overrides.clock ?? systemClock,
     policy: overrides.policy ?? defaultPolicy,
     log,

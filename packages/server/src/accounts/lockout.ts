@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import { recordEvent } from '../audit/record-event.js';
-import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -125,16 +124,12 @@ export function refuseWrongAnswer(services: Services, outcome: FailureOutcome, n
   });
 }
 
-/** Clears the failure count and block level after a success (changes nothing when there were none). */
-export const clearFailures = prepareQuery<{ accountId: string }, never>((db, p) =>
-  db
-    .updateTable('accounts')
-    .set({ failed_attempts: 0, block_level: 0, blocked_until: null })
-    .where('id', '=', p.accountId)
-    .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('block_level', '>', 0)])),
-);
-
 /** Clears the failure count and block level after a success. */
 export async function recordSuccess(trx: Kysely<Database>, accountId: string): Promise<void> {
-  await clearFailures(trx, { accountId });
+  await trx
+    .updateTable('accounts')
+    .set({ failed_attempts: 0, block_level: 0, blocked_until: null })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('block_level', '>', 0)]))
+    .execute();
 }

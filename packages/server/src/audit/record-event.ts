@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 
@@ -31,23 +31,14 @@ export interface AuditEvent {
 
 /** Appends an event to the account's activity log, in the caller's transaction. */
 export async function recordEvent(db: Kysely<Database>, event: AuditEvent): Promise<void> {
-  await insertEvent(db, eventParameters(event));
-}
-
-/** The statement that appends `event`, for a batch (see `sqlite-thread.ts`). */
-export function eventStatement(db: Kysely<Database>, event: AuditEvent): CompiledQuery {
-  return insertEvent.statement(db, eventParameters(event));
-}
-
-function eventParameters(event: AuditEvent) {
-  return {
+  await insertEvent(db, {
     accountId: event.accountId,
     type: event.type,
     ip: event.ip,
     deviceId: event.deviceId ?? null,
     details: event.details ? JSON.stringify(event.details) : null,
     at: event.at,
-  };
+  });
 }
 
 const insertEvent = prepareQuery<

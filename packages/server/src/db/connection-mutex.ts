@@ -1,10 +1,9 @@
 /**
- * A first-come, first-served lock for the transactions on SQLite's single
- * connection. Unlike Kysely's own mutex, which wakes every waiter on each
- * unlock to race for the lock, this one hands it straight to the oldest
- * waiter: with a hundred queued transactions each unlock costs one wake-up.
- * It tells how many wait, so the database thread can hold the group open for
- * the next.
+ * A first-come, first-served lock for SQLite's single connection. Unlike
+ * Kysely's own mutex, which wakes every waiter on each unlock to race for the
+ * lock, this one hands it straight to the oldest waiter: with a hundred
+ * queued requests each unlock costs one wake-up, and the group commit queued
+ * behind them runs after exactly those that were there before it.
  */
 export class ConnectionMutex {
   #locked = false;
@@ -17,11 +16,6 @@ export class ConnectionMutex {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  /** How many wait for the lock. */
-  get waiting(): number {
-    return this.#waiters.length;
   }
 
   /** Passes the lock to the oldest waiter, or frees it. */

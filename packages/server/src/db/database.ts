@@ -3,9 +3,8 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
 import type { Database } from './schema.js';
-import { SqliteThread } from './sqlite-thread.js';
-import { ThreadedSqliteDialect } from './threaded-sqlite-dialect.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** The SQL dialects Cipherpad stores its data in. */
@@ -25,8 +24,6 @@ export type DatabaseLocation =
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
-  /** On SQLite, the database thread, for atomic batches (see `runBatch`). */
-  readonly sqliteThread?: SqliteThread;
   close(): Promise<void>;
 }
 
@@ -34,7 +31,7 @@ export interface DatabaseHandle {
  * Opens the database. SQLite runs in WAL mode with `synchronous=NORMAL`: a
  * committed transaction is in the WAL file before the call returns, so it
  * survives the process being killed (not a power cut, which would need FULL).
- * SQLite runs on a thread of its own and commits writes in groups.
+ * SQLite writes are committed in groups, one COMMIT per event-loop turn.
  */
 export function openDatabase(
   location: DatabaseLocation,
@@ -49,38 +46,31 @@ export function openDatabase(
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       closeSync(openSync(file, 'a', 0o600));
     }
-    // Opened once here, so that a file SQLite cannot use fails at once with its own error.
-    const probe = new SqliteDatabase(file);
-    probe.pragma('journal_mode = WAL');
-    probe.close();
-    const thread = new SqliteThread(file, [
-      'journal_mode = WAL',
-      'synchronous = NORMAL',
-      'foreign_keys = ON',
-      'busy_timeout = 5000',
-      // 16 MiB of page cache (the default is 2 MiB): the random-ordered indexes
-      // (token hashes) stay in memory instead of being read back from the OS.
-      'cache_size = -16384',
-      // Once checkpointed, a WAL that grew under a burst is cut back to this.
-      `journal_size_limit = ${64 * 1024 * 1024}`,
-      // Checkpoints run in a thread of their own (below), not inside a COMMIT.
-      ...(file === ':memory:' ? [] : ['wal_autocheckpoint = 0']),
-    ]);
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // 16 MiB of page cache (the default is 2 MiB): the random-ordered indexes
+    // (token hashes) stay in memory instead of being read back from the OS.
+    sqlite.pragma('cache_size = -16384');
+    // Once checkpointed, a WAL that grew under a burst is cut back to this.
+    sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    // Checkpoints run in a worker thread, not inside a request's COMMIT.
     const checkpointer =
       file === ':memory:'
         ? null
         : startWalCheckpointer(file, (error) => {
             onWarning('WAL checkpoints fall back to SQLite automatic ones', error);
-            thread.run({ sql: 'pragma wal_autocheckpoint = 1000', parameters: [] }).catch(() => {});
+            if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
           });
-    // Statements run on the database thread, with group commit: the writes
-    // that reach it together share one COMMIT, and each is acknowledged only
-    // after that COMMIT (see sqlite-thread.ts).
-    const db = new Kysely<Database>({ dialect: new ThreadedSqliteDialect(thread) });
+    if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
+    // Group commit: the writes of one event-loop turn share one COMMIT, and
+    // each is acknowledged only after that COMMIT (see the dialect).
+    const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite) });
     return {
       db,
       dialect: 'sqlite',
-      sqliteThread: thread,
       close: async () => {
         await checkpointer?.stop();
         await db.destroy();

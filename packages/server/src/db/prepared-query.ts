@@ -35,21 +35,14 @@ function isPlaceholder(value: unknown): value is Placeholder {
  * const { rows } = await accountByEmail(db, { email: 'a@example.com' });
  * ```
  */
-/** A prepared query: run it, or take its compiled statement (for a batch, see `sqlite-thread.ts`). */
-export interface PreparedQuery<P, R> {
-  (executor: Kysely<Database>, params: P): Promise<QueryResult<R>>;
-  /** The compiled SQL with `params` in place, for `executor`'s dialect. */
-  statement(executor: Kysely<Database>, params: P): CompiledQuery<R>;
-}
-
 export function prepareQuery<P extends Record<string, unknown>, R>(
   build: (db: Kysely<Database>, params: P) => Compilable<R> | RawBuilder<R>,
-): PreparedQuery<P, R> {
+): (executor: Kysely<Database>, params: P) => Promise<QueryResult<R>> {
   const compiledBy = new WeakMap<DialectAdapter, CompiledQuery<R>>();
   const placeholders = new Proxy({} as P, {
     get: (_target, name) => ({ [PARAMETER]: String(name) }),
   });
-  const statement = (executor: Kysely<Database>, params: P): CompiledQuery<R> => {
+  return (executor, params) => {
     const adapter = executor.getExecutor().adapter;
     let compiled = compiledBy.get(adapter);
     if (!compiled) {
@@ -63,9 +56,6 @@ export function prepareQuery<P extends Record<string, unknown>, R>(
     const parameters = compiled.parameters.map((value) =>
       isPlaceholder(value) ? params[value[PARAMETER]] : value,
     );
-    return { ...compiled, parameters };
+    return executor.executeQuery<R>({ ...compiled, parameters });
   };
-  const run = (executor: Kysely<Database>, params: P) =>
-    executor.executeQuery<R>(statement(executor, params));
-  return Object.assign(run, { statement });
 }

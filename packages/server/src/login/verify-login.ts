@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
-import { clearFailures } from '../accounts/lockout.js';
+import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
-import { eventStatement } from '../audit/record-event.js';
+import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { randomString } from '../crypto/random-pool.js';
 import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
-import { step } from '../db/sqlite-thread.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { checkResponse } from './check-response.js';
@@ -243,24 +242,18 @@ async function claimAndOpenSession(
     if (rows[0]?.claimed !== 1) throw new ServiceError('ERR_CHALLENGE_CLOSED');
     return;
   }
-  // On SQLite, one batch on the database thread: the claim must change one
-  // row, or nothing of the batch is kept.
-  const thread = services.sqliteThread;
-  if (!thread) throw new Error('SQLite is opened without its database thread');
-  const outcome = await thread.batch([
-    step(claimChallenge.statement(db, claim), 1),
-    step(insertSession.statement(db, { ...claim, id: claim.sessionId })),
-    ...(claim.hadFailures ? [step(clearFailures.statement(db, claim))] : []),
-    step(
-      eventStatement(db, {
-        accountId: claim.accountId,
-        type: 'login.succeeded',
-        ip: claim.ip,
-        deviceId: claim.deviceId,
-        details: { mode: claim.mode },
-        at: claim.now,
-      }),
-    ),
-  ]);
-  if (outcome.results === undefined) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+  await db.transaction().execute(async (trx) => {
+    const claimed = await claimChallenge(trx, claim);
+    if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    await insertSession(trx, { ...claim, id: claim.sessionId });
+    if (claim.hadFailures) await recordSuccess(trx, claim.accountId);
+    await recordEvent(trx, {
+      accountId: claim.accountId,
+      type: 'login.succeeded',
+      ip: claim.ip,
+      deviceId: claim.deviceId,
+      details: { mode: claim.mode },
+      at: claim.now,
+    });
+  });
 }
