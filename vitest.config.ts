@@ -6,6 +6,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // Workspace packages resolve to their TypeScript sources, so tests need no build.
 const alias = {
   '@cipherpad/core': source('./packages/core/src/index.ts'),
+  '@cipherpad/storage': source('./packages/storage/src/index.ts'),
   '@cipherpad/server/testing': source('./packages/server/src/testing.ts'),
   '@cipherpad/server': source('./packages/server/src/index.ts'),
   '@cipherpad/keeper': source('./packages/keeper/src/index.ts'),
@@ -34,6 +35,14 @@ export default defineConfig({
           ...common,
           name: 'core',
           include: ['packages/core/src/**/*.test.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...common,
+          name: 'storage',
+          include: ['packages/storage/src/**/*.test.ts'],
         },
       },
       {

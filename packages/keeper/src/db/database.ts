@@ -1,10 +1,6 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import { openSqlite, queryPreparer } from '@cipherpad/storage';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { groupCommitDialect } from './group-commit.js';
-import { queryPreparer } from './prepared-query.js';
 import type { KeeperDatabase } from './schema.js';
 
 /** The SQL dialects the keeper stores its ledger in. */
@@ -31,42 +27,15 @@ export interface DatabaseHandle {
  * Opens the database. On SQLite, every query and transaction runs on one
  * connection, one at a time: writers are serialized, so a ledger
  * transaction never sees another half-done; the writes of one event-loop
- * turn share one COMMIT (`groupCommitDialect`). On PostgreSQL the ledger takes
+ * turn share one COMMIT (`GroupCommitSqliteDialect`). On PostgreSQL the ledger takes
  * row locks (its conditional `UPDATE`s) in a fixed order.
  */
 export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   if (location.dialect === 'sqlite') {
-    const { file } = location;
-    if (file !== ':memory:') {
-      // Owner-only: the data holds session hashes and everyone's balances.
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      closeSync(openSync(file, 'a', 0o600));
-    }
-    const sqlite = new SqliteDatabase(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    // 16 MiB of page cache (the default is 2 MiB): the ledger's indexes stay in memory.
-    sqlite.pragma('cache_size = -16384');
-    // better-sqlite3 compiles SQL on every prepare; the ledger sends the same
-    // few statements over and over, so keep the compiled ones (up to 500
-    // distinct texts; past that the cache starts afresh). Kysely runs one
-    // statement at a time on this connection, so reusing one is safe.
-    const statements = new Map<string, SqliteDatabase.Statement>();
-    const prepare = (sqlText: string) => {
-      let statement = statements.get(sqlText);
-      if (!statement) {
-        statement = sqlite.prepare(sqlText);
-        if (statements.size >= 500) statements.clear();
-        statements.set(sqlText, statement);
-      }
-      return statement;
-    };
-    // The writes of concurrent requests share their COMMITs (see groupCommitDialect).
-    const db = new Kysely<KeeperDatabase>({ dialect: groupCommitDialect(sqlite, prepare) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    const { db, close } = openSqlite<KeeperDatabase>(location.file);
+    return { db, dialect: 'sqlite', close };
   }
+
   const pool = new pg.Pool({
     connectionString: location.url,
     max: location.poolSize ?? 10,

@@ -1,61 +1,8 @@
-import type {
-  Compilable,
-  CompiledQuery,
-  DialectAdapter,
-  Kysely,
-  QueryResult,
-  RawBuilder,
-} from 'kysely';
+import { queryPreparer } from '@cipherpad/storage';
 import type { Database } from './schema.js';
 
-const PARAMETER = Symbol('parameter');
-interface Placeholder {
-  readonly [PARAMETER]: string;
-}
-
-function isPlaceholder(value: unknown): value is Placeholder {
-  return typeof value === 'object' && value !== null && PARAMETER in value;
-}
-
 /**
- * A query built and compiled once per dialect, then run with new parameter
- * values: for the hot paths, where building and compiling the same query on
- * every request costs more than running it.
- *
- * `build` receives placeholders in place of the parameters; it must use each
- * one only as a value (never to choose the query's shape), so the compiled SQL
- * is the same for every call. It may return a query builder or a `sql`
- * template (for a statement the builder cannot express, on one dialect).
- *
- * @example
- * ```ts
- * const accountByEmail = prepareQuery<{ email: string }, { id: string }>((db, p) =>
- *   db.selectFrom('accounts').select('id').where('email', '=', p.email),
- * );
- * const { rows } = await accountByEmail(db, { email: 'a@example.com' });
- * ```
+ * Queries over the service's schema built and compiled once, then run with
+ * new parameter values (see `queryPreparer`).
  */
-export function prepareQuery<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<Database>, params: P) => Compilable<R> | RawBuilder<R>,
-): (executor: Kysely<Database>, params: P) => Promise<QueryResult<R>> {
-  const compiledBy = new WeakMap<DialectAdapter, CompiledQuery<R>>();
-  const placeholders = new Proxy({} as P, {
-    get: (_target, name) => ({ [PARAMETER]: String(name) }),
-  });
-  return (executor, params) => {
-    const adapter = executor.getExecutor().adapter;
-    let compiled = compiledBy.get(adapter);
-    if (!compiled) {
-      // A builder's `compile()` takes no argument; a `sql` template's needs the executor.
-      const built = build(executor, placeholders) as {
-        compile(db: Kysely<Database>): CompiledQuery<R>;
-      };
-      compiled = built.compile(executor);
-      compiledBy.set(adapter, compiled);
-    }
-    const parameters = compiled.parameters.map((value) =>
-      isPlaceholder(value) ? params[value[PARAMETER]] : value,
-    );
-    return executor.executeQuery<R>({ ...compiled, parameters });
-  };
-}
+export const prepareQuery = queryPreparer<Database>();

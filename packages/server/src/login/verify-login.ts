@@ -106,6 +106,18 @@ const insertSession = prepareQuery<
   }),
 );
 
+/** A right response's claim of its challenge, and the session it opens. */
+type SessionClaim = {
+  readonly id: string;
+  readonly now: number;
+  readonly sessionId: string;
+  readonly tokenHash: string;
+  readonly accountId: string;
+  readonly deviceId: string;
+  readonly ip: string;
+  readonly expiresAt: number;
+};
+
 /**
  * On PostgreSQL, what the SQLite path does in a transaction, as one statement
  * (one round trip instead of five: BEGIN, three writes, COMMIT). Its
@@ -115,17 +127,7 @@ const insertSession = prepareQuery<
  * row lock find it used. `claimed` is 1 or 0.
  */
 const claimAndOpenSessionPostgres = prepareQuery<
-  {
-    id: string;
-    now: number;
-    sessionId: string;
-    tokenHash: string;
-    accountId: string;
-    deviceId: string;
-    ip: string;
-    expiresAt: number;
-    details: string;
-  },
+  SessionClaim & { details: string },
   { claimed: number }
 >(
   (_db, p) => sql<{ claimed: number }>`
@@ -222,18 +224,7 @@ export async function verifyLogin(
  */
 async function claimAndOpenSession(
   services: Services,
-  claim: {
-    id: string;
-    now: number;
-    sessionId: string;
-    tokenHash: string;
-    accountId: string;
-    deviceId: string;
-    ip: string;
-    expiresAt: number;
-    mode: ChallengeMode;
-    hadFailures: boolean;
-  },
+  claim: SessionClaim & { mode: ChallengeMode; hadFailures: boolean },
 ): Promise<void> {
   const { db } = services;
   if (services.dialect === 'postgres') {

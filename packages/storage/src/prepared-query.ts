@@ -1,4 +1,11 @@
-import type { Compilable, CompiledQuery, DialectAdapter, Kysely, QueryResult } from 'kysely';
+import type {
+  Compilable,
+  CompiledQuery,
+  DialectAdapter,
+  Kysely,
+  QueryResult,
+  RawBuilder,
+} from 'kysely';
 
 const PARAMETER = Symbol('parameter');
 
@@ -11,33 +18,35 @@ function isPlaceholder(value: unknown): value is Placeholder {
   return typeof value === 'object' && value !== null && PARAMETER in value;
 }
 
+/** A query built and compiled once, run with new parameter values. */
+export type PreparedQuery<DB, P, R> = (executor: Kysely<DB>, params: P) => Promise<QueryResult<R>>;
+
 /**
  * Makes `prepareQuery` for the schema `DB`: queries built and compiled once
  * per dialect, then run with new parameter values. For the hot paths, where
  * building and compiling the same query on every request (Kysely's builders
  * and its compiler walking the tree) costs more than the database running it.
  *
- * Independent of any one schema (it only needs Kysely's types), so that a
- * package with another schema can make its own with one line.
- *
  * `build` receives placeholders in place of the parameters; it must use each
- * one only as a value (never to choose the query's shape, never in `sql`
- * raw text), so the compiled SQL is the same for every call. Every value the
- * query sends is still a bound parameter: nothing is pasted into the SQL.
+ * one only as a value (never to choose the query's shape), so the compiled
+ * SQL is the same for every call. Every value the query sends is still a
+ * bound parameter: nothing is pasted into the SQL. `build` may return a query
+ * builder or a `sql` template (for a statement the builder cannot express, on
+ * one dialect).
  *
  * @example
  * ```ts
- * const prepareQuery = queryPreparer<KeeperDatabase>();
- * const userByEmail = prepareQuery((db, p: { email: string }) =>
- *   db.selectFrom('users').select('id').where('email', '=', p.email),
+ * const prepareQuery = queryPreparer<Database>();
+ * const accountByEmail = prepareQuery<{ email: string }, { id: string }>((db, p) =>
+ *   db.selectFrom('accounts').select('id').where('email', '=', p.email),
  * );
- * const { rows } = await userByEmail(db, { email: 'a@example.com' });
+ * const { rows } = await accountByEmail(db, { email: 'a@example.com' });
  * ```
  */
 export function queryPreparer<DB>() {
   return function prepareQuery<P extends Record<string, unknown>, R>(
-    build: (db: Kysely<DB>, params: P) => Compilable<R>,
-  ): (executor: Kysely<DB>, params: P) => Promise<QueryResult<R>> {
+    build: (db: Kysely<DB>, params: P) => Compilable<R> | RawBuilder<R>,
+  ): PreparedQuery<DB, P, R> {
     const compiledBy = new WeakMap<DialectAdapter, CompiledQuery<R>>();
     const placeholders = new Proxy({} as P, {
       get: (_target, name) => ({ [PARAMETER]: String(name) }),
@@ -47,7 +56,11 @@ export function queryPreparer<DB>() {
       const adapter = executor.getExecutor().adapter;
       let compiled = compiledBy.get(adapter);
       if (!compiled) {
-        compiled = build(executor, placeholders).compile();
+        // A builder's `compile()` takes no argument; a `sql` template's needs the executor.
+        const built = build(executor, placeholders) as {
+          compile(db: Kysely<DB>): CompiledQuery<R>;
+        };
+        compiled = built.compile(executor);
         compiledBy.set(adapter, compiled);
       }
       const parameters = compiled.parameters.map((value) =>

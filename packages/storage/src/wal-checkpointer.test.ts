@@ -14,8 +14,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return condition();
 }
 
-// WAL checkpoints are SQLite's alone; the PostgreSQL run of the server suite has nothing to add.
-describe.skipIf(process.env.CIPHERPAD_TEST_DB === 'postgres')('WAL checkpointer', () => {
+describe('WAL checkpointer', () => {
   let dir: string;
   let file: string;
   let sqlite: SqliteDatabase.Database;

@@ -28,8 +28,7 @@ function countCommits(sqlite: SqliteDatabase.Database): { readonly count: number
   return counter;
 }
 
-// The dialect is SQLite's alone; the PostgreSQL run of the server suite has nothing to add.
-describe.skipIf(process.env.CIPHERPAD_TEST_DB === 'postgres')('group-commit SQLite dialect', () => {
+describe('group-commit SQLite dialect', () => {
   let dir: string;
   let file: string;
   let db: Kysely<TestDatabase>;
