@@ -2,16 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  canonicalAmount,
-  computeResponse,
-  generateOcra,
-  type HmacKey,
-  normalizeChallenge,
-  PAYMENT_SUITE,
-  parsePurse,
-  paymentQuestion,
-} from '@cipherpad/core';
+import { type ComputeResponseOptions, computeResponse } from '@cipherpad/core';
 import { auditLedger, openDatabase } from '@cipherpad/keeper';
 import { deviceAuthorization } from '@cipherpad/server/testing';
 import type { BenchDatabase } from './bench-database.js';
@@ -168,8 +159,6 @@ export async function benchTransfers(
       })),
     );
 
-    const [first] = payers;
-    if (first) await checkPaymentResponse(first.account.ocraKey, first.purse);
     const tally = { completed: 0 };
     progress(
       `${name}: service pid ${service.pid} on port ${service.port}, keeper pid ${keeper.pid} on port ${keeperPort}, measuring…`,
@@ -244,11 +233,16 @@ export function transferCycle(
       throw new Error(`POST /api/transfers: 201 ${transfer.status} without a confirmation URI`);
     }
     const query = new URLSearchParams(uri.slice(uri.indexOf('?') + 1));
-    const response = await paymentResponse(payer.account.ocraKey, {
-      challenge: query.get('c') ?? '',
-      amount: query.get('a') ?? '',
-      purse: query.get('p') ?? '',
-    });
+    const response = await computeResponse(
+      payer.account.ocraKey,
+      {
+        mode: 'payment',
+        challenge: query.get('c') ?? '',
+        amount: query.get('a') ?? '',
+        purse: query.get('p') ?? '',
+      },
+      RESPONSE_OPTIONS,
+    );
     const confirmed = await http.post(
       `/api/transfers/${transfer.id}/confirm`,
       { response },
@@ -264,47 +258,14 @@ export function transferCycle(
 }
 
 /**
- * The Payment-mode response for a payment, as core's `computeResponse`
- * computes it, but with the question's SHA-256 from `node:crypto` (one
- * synchronous call) instead of Web Crypto's `subtle.digest`, which goes
- * through the thread pool and costs the load generator about 50 µs of CPU
- * per transfer. The question is core's `paymentQuestion` (docs/protocol.md):
- * `checkPaymentResponse` compares the two before the load starts, and the
- * service refuses any response made for another question.
+ * core's `computeResponse` with the question's SHA-256 from `node:crypto`
+ * (one synchronous call), as the service computes it, instead of Web
+ * Crypto's `subtle.digest`, which goes through the thread pool and costs the
+ * load generator about 50 µs of CPU per transfer.
  */
-export function paymentResponse(
-  key: HmacKey,
-  payment: { challenge: string; amount: string; purse: string },
-): Promise<string> {
-  return generateOcra(PAYMENT_SUITE, key, { question: paymentQuestionOf(payment) });
-}
-
-function paymentQuestionOf(payment: { challenge: string; amount: string; purse: string }): string {
-  const challenge = normalizeChallenge(payment.challenge);
-  const amount = canonicalAmount(payment.amount);
-  const purse = parsePurse(payment.purse).number;
-  return createHash('sha256')
-    .update(`cipherpad-payment-v1:${challenge}:${amount}:${purse}`)
-    .digest('hex');
-}
-
-/** Throws unless `paymentResponse` answers as core's `computeResponse` does. */
-export async function checkPaymentResponse(key: HmacKey, purse: string): Promise<void> {
-  for (const [challenge, amount] of [
-    ['12345678', AMOUNT],
-    ['0000-0001', '1,50'],
-    ['99999999', '001.500'],
-  ] as const) {
-    const payment = { challenge, amount, purse };
-    const expected = await computeResponse(key, { mode: 'payment', ...payment });
-    if (
-      paymentQuestionOf(payment) !== (await paymentQuestion(payment)) ||
-      (await paymentResponse(key, payment)) !== expected
-    ) {
-      throw new Error('setup: the bench computes Payment-mode responses unlike core');
-    }
-  }
-}
+const RESPONSE_OPTIONS: ComputeResponseOptions = {
+  sha256: (data) => createHash('sha256').update(data).digest(),
+};
 
 /**
  * Signs `account` into the keeper as its login page does: POST /api/login,

@@ -1,8 +1,11 @@
 /**
  * Storage pieces the service and the keeper share: SQLite with group commit
- * and WAL checkpoints off the event loop, and queries compiled once.
+ * and WAL checkpoints off the event loop, queries compiled once, and row ids
+ * (time first), with the pool of random bytes they and tokens draw on.
  */
 export { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
+export { newId } from './new-id.js';
 export { openSqlite, type SqliteHandle } from './open-sqlite.js';
 export { type PreparedQuery, queryPreparer } from './prepared-query.js';
+export { fillRandom, randomIntBelow, randomString } from './random-pool.js';
 export { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';

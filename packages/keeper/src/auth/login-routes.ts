@@ -1,5 +1,5 @@
+import { newId } from '@cipherpad/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { newId } from '../db/new-id.js';
 import { KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
 import { normalizeEmail, openWallet } from '../wallet/open-wallet.js';

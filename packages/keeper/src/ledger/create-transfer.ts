@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
+import { newId } from '@cipherpad/storage';
 import type { Kysely, Selectable } from 'kysely';
 import { prepareQuery } from '../db/database.js';
-import { newId } from '../db/new-id.js';
 import type { KeeperDatabase, TransferTable } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { KeeperError } from '../errors.js';

@@ -1,6 +1,6 @@
+import { newId } from '@cipherpad/storage';
 import type { Kysely, Transaction } from 'kysely';
 import { prepareQuery } from '../db/database.js';
-import { newId } from '../db/new-id.js';
 import type { KeeperDatabase } from '../db/schema.js';
 import { KeeperError } from '../errors.js';
 

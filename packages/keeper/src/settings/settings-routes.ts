@@ -1,8 +1,8 @@
+import { newId } from '@cipherpad/storage';
 import type { FastifyInstance } from 'fastify';
 import { waitSeconds } from '../auth/login-routes.js';
 import { requireUser } from '../auth/sessions.js';
 import type { ConfirmationState } from '../cipherpad/cipherpad-client.js';
-import { newId } from '../db/new-id.js';
 import { KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
 import type { User } from '../wallet/open-wallet.js';

@@ -1,9 +1,10 @@
+import { newId } from '@cipherpad/storage';
 import type { Kysely, Selectable } from 'kysely';
-import { newId, twelveDigits } from '../db/new-id.js';
 import type { KeeperDatabase, UserTable } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { CURRENCIES } from '../ledger/money.js';
 import { moveMoney } from '../ledger/move-money.js';
+import { twelveDigits } from './twelve-digits.js';
 
 /** A keeper user. */
 export type User = Selectable<UserTable>;

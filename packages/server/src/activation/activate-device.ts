@@ -7,10 +7,10 @@ import {
   importSigningPublicKey,
   PAYMENT_SUITE,
 } from '@cipherpad/core';
+import { newId } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
 import { recordEvent } from '../audit/record-event.js';
-import { newId } from '../db/new-id.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 

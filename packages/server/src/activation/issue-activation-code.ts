@@ -1,6 +1,6 @@
+import { newId } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { randomDigits } from '../crypto/code-hasher.js';
-import { newId } from '../db/new-id.js';
 import type { ActivationCodeChannel, Database } from '../db/schema.js';
 import type { Services } from '../services.js';
 

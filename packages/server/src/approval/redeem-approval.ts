@@ -1,7 +1,6 @@
+import { newId, randomString } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
-import { randomString } from '../crypto/random-pool.js';
-import { newId } from '../db/new-id.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { LoginSession } from '../login/verify-login.js';
 import type { Services } from '../services.js';

@@ -1,9 +1,8 @@
 import { formatQrUri, generateChallenge } from '@cipherpad/core';
+import { fillRandom, newId, randomIntBelow, randomString } from '@cipherpad/storage';
 import { assertNotBlocked } from '../accounts/lockout.js';
 import { announceRequest } from '../approval/approval-events.js';
 import { hashToken, randomDigits } from '../crypto/code-hasher.js';
-import { fillRandom, randomIntBelow, randomString } from '../crypto/random-pool.js';
-import { newId } from '../db/new-id.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import {

@@ -1,9 +1,8 @@
 import { formatQrUri, generateChallenge, type QrRequest } from '@cipherpad/core';
+import { fillRandom, newId, randomIntBelow } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
 import { announceRequest } from '../approval/approval-events.js';
-import { fillRandom, randomIntBelow } from '../crypto/random-pool.js';
-import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode, ConfirmationKind, Database } from '../db/schema.js';
 import type { Services } from '../services.js';

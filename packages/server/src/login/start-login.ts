@@ -5,11 +5,10 @@ import {
   parsePurse,
   type QrRequest,
 } from '@cipherpad/core';
+import { fillRandom, newId, randomIntBelow, randomString } from '@cipherpad/storage';
 import { normalizeEmail } from '../accounts/contact.js';
 import { announceRequest } from '../approval/approval-events.js';
 import { hashToken } from '../crypto/code-hasher.js';
-import { fillRandom, randomIntBelow, randomString } from '../crypto/random-pool.js';
-import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';

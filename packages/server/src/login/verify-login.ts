@@ -1,10 +1,9 @@
+import { newId, randomString } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
-import { randomString } from '../crypto/random-pool.js';
-import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';

@@ -1,6 +1,6 @@
+import { newId } from '@cipherpad/storage';
 import { issueActivationCode } from '../activation/issue-activation-code.js';
 import { recordEvent } from '../audit/record-event.js';
-import { newId } from '../db/new-id.js';
 import type { RegistrationTable } from '../db/schema.js';
 import { uniqueViolation } from '../db/unique-violation.js';
 import { ServiceError } from '../errors/service-error.js';

@@ -1,6 +1,6 @@
+import { randomString } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { hashToken } from '../crypto/code-hasher.js';
-import { randomString } from '../crypto/random-pool.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/schema.js';
 

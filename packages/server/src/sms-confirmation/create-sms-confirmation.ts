@@ -1,3 +1,4 @@
+import { newId } from '@cipherpad/storage';
 import { type Kysely, sql } from 'kysely';
 import { normalizePhone } from '../accounts/contact.js';
 import {
@@ -6,7 +7,6 @@ import {
 } from '../confirmation/confirmation-operation.js';
 import { idempotent } from '../confirmation/idempotency.js';
 import { randomDigits } from '../crypto/code-hasher.js';
-import { newId } from '../db/new-id.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';

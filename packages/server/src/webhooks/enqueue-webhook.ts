@@ -1,5 +1,5 @@
+import { newId } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
-import { newId } from '../db/new-id.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
 

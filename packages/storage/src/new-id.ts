@@ -1,4 +1,4 @@
-import { randomString } from '../crypto/random-pool.js';
+import { randomString } from './random-pool.js';
 
 /**
  * A new identifier: 32 lower-case hex characters, the first 12 the time in
