@@ -1,5 +1,5 @@
+import { QUIET_ZONE, qrMatrix, qrPath } from '@cipherpad/site/qr-matrix';
 import { bind, tr } from './dom.js';
-import { QUIET_ZONE, qrMatrix, qrPath } from './qr-matrix.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
