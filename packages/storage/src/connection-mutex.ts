@@ -9,6 +9,11 @@ export class ConnectionMutex {
   #locked = false;
   readonly #waiters: Array<() => void> = [];
 
+  /** Whether someone holds the lock (or is being handed it). */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
   /** Resolves once the caller holds the lock. */
   lock(): Promise<void> {
     if (!this.#locked) {

@@ -37,6 +37,8 @@ export class GroupCommitCore {
   };
   readonly #sqlite: SqliteDatabase.Database;
   #group: Group | undefined;
+  /** The connection whose Kysely transaction is open (it holds the lock), if one is. */
+  #transaction: GroupCommitConnection | undefined;
 
   constructor(sqlite: SqliteDatabase.Database) {
     this.#sqlite = sqlite;
@@ -129,14 +131,68 @@ export class GroupCommitCore {
     connection: GroupCommitConnection,
     query: CompiledQuery,
   ): Promise<QueryResult<unknown>> {
+    const { result, committed } = this.#executeAutocommit(query);
+    if (!committed) return result;
+    connection.unlock();
+    await committed;
+    return result;
+  }
+
+  /** Marks `connection`'s Kysely transaction as open, or none (`undefined`) as open. */
+  setTransaction(connection: GroupCommitConnection | undefined): void {
+    this.#transaction = connection;
+  }
+
+  /**
+   * Runs a statement at once, without going through Kysely's executor and
+   * connection hand-over, when that cannot change its outcome: outside a
+   * transaction while nobody holds the lock (as if it had taken and given
+   * back the lock right away), or inside the open transaction. Answers
+   * `undefined` when the statement must take the usual path: outside a
+   * transaction while someone holds the lock, where it must wait its turn.
+   */
+  runDirect(
+    query: CompiledQuery,
+    inTransaction: boolean,
+  ): Promise<QueryResult<unknown>> | undefined {
+    if (inTransaction) {
+      const connection = this.#transaction;
+      if (!connection?.holdsLock) return undefined;
+      try {
+        return Promise.resolve(this.runInTransaction(query));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.mutex.locked) return undefined;
+    try {
+      const { result, committed } = this.#executeAutocommit(query);
+      return committed ? committed.then(() => result) : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  close(): void {
+    this.#sqlite.close();
+  }
+
+  /**
+   * Runs an autocommit statement; a write joins the open group (opening one)
+   * and is done once `committed` settles. Needs the lock, or no one holding it.
+   */
+  #executeAutocommit(query: CompiledQuery): {
+    result: QueryResult<unknown>;
+    committed?: Promise<void>;
+  } {
     const statement = this.statements.prepare(query.sql);
     // `readonly`, not `reader`: INSERT … RETURNING reads and writes.
-    if (statement.readonly) return execute(statement, query.parameters);
+    if (statement.readonly) return { result: execute(statement, query.parameters) };
     const group = this.openGroup();
-    let result: QueryResult<unknown>;
     if (mayFailHalfway(query.sql)) {
       const { savepoint, release } = this.control.statement;
       savepoint.run();
+      let result: QueryResult<unknown>;
       try {
         result = execute(statement, query.parameters);
       } catch (error) {
@@ -144,22 +200,15 @@ export class GroupCommitCore {
         throw error;
       }
       release.run();
-    } else {
-      try {
-        result = execute(statement, query.parameters);
-      } catch (error) {
-        // SQLite undid the statement (ABORT); a few errors roll back everything.
-        if (!this.#sqlite.inTransaction) this.#loseGroup(error);
-        throw error;
-      }
+      return { result, committed: group.committed };
     }
-    connection.unlock();
-    await group.committed;
-    return result;
-  }
-
-  close(): void {
-    this.#sqlite.close();
+    try {
+      return { result: execute(statement, query.parameters), committed: group.committed };
+    } catch (error) {
+      // SQLite undid the statement (ABORT); a few errors roll back everything.
+      if (!this.#sqlite.inTransaction) this.#loseGroup(error);
+      throw error;
+    }
   }
 
   async #flush(group: Group): Promise<void> {

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
+import { queryPreparer } from './prepared-query.js';
 
 interface TestDatabase {
   items: { name: string; owner: string | null };
@@ -285,6 +286,94 @@ describe('group-commit SQLite dialect', () => {
     it('runs raw SQL through the same path', async () => {
       await sql`insert into items (name) values (${'raw'})`.execute(db);
       expect(isCommitted('raw')).toBe(true);
+    });
+  });
+
+  describe('prepared queries, which skip Kysely’s executor where they can', () => {
+    const prepareQuery = queryPreparer<TestDatabase>();
+    const insertItem = prepareQuery<{ name: string }, never>((d, p) =>
+      d.insertInto('items').values({ name: p.name, owner: null }),
+    );
+    const itemNames = prepareQuery<Record<string, never>, { name: string }>((d) =>
+      d.selectFrom('items').select('name').orderBy('name'),
+    );
+    const ownerOf = prepareQuery<{ name: string }, { owner: string | null }>((d, p) =>
+      d.selectFrom('items').select('owner').where('name', '=', p.name),
+    );
+
+    it('acknowledges an autocommit write only after its group’s COMMIT, one COMMIT for many', async () => {
+      const names = ['p1', 'p2', 'p3'];
+      const seenOnResolve = await Promise.all(
+        names.map((name) => insertItem(db, { name }).then(() => isCommitted(name))),
+      );
+      expect(seenOnResolve).toEqual([true, true, true]);
+      expect(commits.count).toBe(1);
+    });
+
+    it('waits for a transaction that holds the lock, so it never reads its uncommitted writes', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let inserted!: () => void;
+      const wasInserted = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const transaction = db
+        .transaction()
+        .execute(async (trx) => {
+          await insertItem(trx, { name: 'undone' });
+          inserted();
+          await held;
+          throw new Error('roll back');
+        })
+        .catch((error: Error) => error.message);
+      await wasInserted;
+      const read = itemNames(db, {});
+      const write = insertItem(db, { name: 'after' });
+      release();
+      expect(await transaction).toBe('roll back');
+      expect((await read).rows).toEqual([]);
+      await write;
+      expect(committedNames()).toEqual(['after']);
+    });
+
+    it('runs inside a transaction on its connection: seen by the transaction, undone with it', async () => {
+      const outcome = await db
+        .transaction()
+        .execute(async (trx) => {
+          await insertItem(trx, { name: 'inside' });
+          const seen = (await itemNames(trx, {})).rows;
+          expect(seen).toEqual([{ name: 'inside' }]);
+          throw new Error('undo');
+        })
+        .catch((error: Error) => error.message);
+      expect(outcome).toBe('undo');
+      expect(committedNames()).toEqual([]);
+      expect((await itemNames(db, {})).rows).toEqual([]);
+    });
+
+    it('reports a failing statement and leaves the rest of its group to commit', async () => {
+      await insertItem(db, { name: 'dup' });
+      const results = await Promise.allSettled([
+        insertItem(db, { name: 'dup' }),
+        insertItem(db, { name: 'fine' }),
+      ]);
+      expect(results[0]?.status).toBe('rejected');
+      expect(results[1]?.status).toBe('fulfilled');
+      expect(committedNames()).toEqual(['dup', 'fine']);
+    });
+
+    it('goes through Kysely’s executor for an instance with plugins, which shape its results', async () => {
+      await insertItem(db, { name: 'camel' });
+      const camel = db.withPlugin(new CamelCasePlugin());
+      const renamed = prepareQuery<Record<string, never>, { itemName: string }>((d) =>
+        d.selectFrom('items').select(sql<string>`name`.as('item_name')),
+      );
+      expect((await renamed(camel as unknown as Kysely<TestDatabase>, {})).rows).toEqual([
+        { itemName: 'camel' },
+      ]);
+      expect((await ownerOf(db, { name: 'camel' })).rows).toEqual([{ owner: null }]);
     });
   });
 

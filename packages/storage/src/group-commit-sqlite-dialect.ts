@@ -10,6 +10,8 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { registerCore } from './direct-queries.js';
+import type { GroupCommitCore } from './group-commit-core.js';
 import { GroupCommitSqliteDriver } from './group-commit-sqlite-driver.js';
 
 /**
@@ -27,6 +29,8 @@ import { GroupCommitSqliteDriver } from './group-commit-sqlite-driver.js';
  */
 export class GroupCommitSqliteDialect implements Dialect {
   readonly #sqlite: SqliteDatabase.Database;
+  /** The driver's state, which the adapter made next is registered with. */
+  #core: GroupCommitCore | undefined;
 
   /** @param sqlite the database, which the dialect's driver owns and closes. */
   constructor(sqlite: SqliteDatabase.Database) {
@@ -34,7 +38,9 @@ export class GroupCommitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#sqlite);
+    const driver = new GroupCommitSqliteDriver(this.#sqlite);
+    this.#core = driver.core;
+    return driver;
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -42,7 +48,11 @@ export class GroupCommitSqliteDialect implements Dialect {
   }
 
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    const adapter = new SqliteAdapter();
+    // Kysely makes the driver, then the adapter, when it is constructed:
+    // prepared queries find the database through the adapter.
+    if (this.#core) registerCore(adapter, this.#core);
+    return adapter;
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {

@@ -47,6 +47,11 @@ export class GroupCommitSqliteDriver implements Driver {
     this.#core = new GroupCommitCore(sqlite);
   }
 
+  /** The state shared with its connections, for statements that skip Kysely's executor. */
+  get core(): GroupCommitCore {
+    return this.#core;
+  }
+
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -61,6 +66,7 @@ export class GroupCommitSqliteDriver implements Driver {
     this.#core.openGroup();
     this.#core.control.transaction.savepoint.run();
     c.inTransaction = true;
+    this.#core.setTransaction(c);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -69,6 +75,7 @@ export class GroupCommitSqliteDriver implements Driver {
     const group = this.#core.liveGroup();
     this.#core.control.transaction.release.run();
     c.inTransaction = false;
+    this.#core.setTransaction(undefined);
     // Free the connection for the next transaction before waiting: the group
     // commit needs it too, and the point is to let others join the group.
     c.unlock();
@@ -81,6 +88,7 @@ export class GroupCommitSqliteDriver implements Driver {
     if (!c.inTransaction) return;
     if (!c.holdsLock) await c.relock();
     c.inTransaction = false;
+    this.#core.setTransaction(undefined);
     this.#core.undo(this.#core.control.transaction);
   }
 

@@ -6,6 +6,7 @@ import type {
   QueryResult,
   RawBuilder,
 } from 'kysely';
+import { runDirect } from './direct-queries.js';
 
 const PARAMETER = Symbol('parameter');
 
@@ -66,7 +67,9 @@ export function queryPreparer<DB>() {
       const parameters = compiled.parameters.map((value) =>
         isPlaceholder(value) ? params[value[PARAMETER]] : value,
       );
-      return executor.executeQuery<R>({ ...compiled, parameters });
+      const query = { ...compiled, parameters };
+      // On group-commit SQLite, most run at once, without Kysely's executor.
+      return runDirect(executor, adapter, query) ?? executor.executeQuery<R>(query);
     };
   };
 }
