@@ -1,7 +1,13 @@
 import type SqliteDatabase from 'better-sqlite3';
-import type { CompiledQuery, QueryResult } from 'kysely';
+import type {
+  CompiledQuery,
+  ConnectionProvider,
+  DatabaseConnection,
+  QueryExecutor,
+  QueryResult,
+} from 'kysely';
 import { ConnectionMutex } from './connection-mutex.js';
-import type { GroupCommitConnection } from './group-commit-connection.js';
+import { GroupCommitConnection } from './group-commit-connection.js';
 import { StatementCache } from './statement-cache.js';
 
 /** A group of writes sharing one COMMIT. */
@@ -37,8 +43,10 @@ export class GroupCommitCore {
   };
   readonly #sqlite: SqliteDatabase.Database;
   #group: Group | undefined;
-  /** The connection whose Kysely transaction is open (it holds the lock), if one is. */
-  #transaction: GroupCommitConnection | undefined;
+  /** The transaction {@link transaction} has open, if one is: it holds the lock. */
+  #transaction:
+    | { readonly executor: QueryExecutor; readonly connection: GroupCommitConnection }
+    | undefined;
 
   constructor(sqlite: SqliteDatabase.Database) {
     this.#sqlite = sqlite;
@@ -138,26 +146,67 @@ export class GroupCommitCore {
     return result;
   }
 
-  /** Marks `connection`'s Kysely transaction as open, or none (`undefined`) as open. */
-  setTransaction(connection: GroupCommitConnection | undefined): void {
-    this.#transaction = connection;
+  /**
+   * Runs `callback` in a transaction, as Kysely's `transaction().execute()`
+   * does on this database, with less machinery around it: the lock is taken
+   * once, the statements run on the transaction's connection, and it answers
+   * only after its group's COMMIT. `executor` is the database's; `callback`
+   * gets the transaction's executor, to make the `Transaction` object from.
+   */
+  async transaction<T>(
+    executor: QueryExecutor,
+    callback: (transactionExecutor: QueryExecutor) => Promise<T>,
+  ): Promise<T> {
+    await this.mutex.lock();
+    const connection = new GroupCommitConnection(this);
+    const provider = new TransactionConnectionProvider(connection);
+    try {
+      const transactionExecutor = executor.withConnectionProvider(provider);
+      this.openGroup();
+      this.control.transaction.savepoint.run();
+      connection.inTransaction = true;
+      this.#transaction = { executor: transactionExecutor, connection };
+      try {
+        const result = await callback(transactionExecutor);
+        if (!connection.holdsLock) await connection.relock();
+        const group = this.liveGroup();
+        this.control.transaction.release.run();
+        this.#endTransaction(connection, provider);
+        // Let others join the group before waiting for its COMMIT.
+        connection.unlock();
+        await group.committed;
+        return result;
+      } catch (error) {
+        if (connection.inTransaction) {
+          if (!connection.holdsLock) await connection.relock();
+          this.#endTransaction(connection, provider);
+          this.undo(this.control.transaction);
+        }
+        throw error;
+      }
+    } finally {
+      provider.ended = true;
+      connection.unlock();
+    }
   }
 
   /**
    * Runs a statement at once, without going through Kysely's executor and
    * connection hand-over, when that cannot change its outcome: outside a
    * transaction while nobody holds the lock (as if it had taken and given
-   * back the lock right away), or inside the open transaction. Answers
-   * `undefined` when the statement must take the usual path: outside a
-   * transaction while someone holds the lock, where it must wait its turn.
+   * back the lock right away), or inside the transaction {@link transaction}
+   * has open, given that transaction's executor. Answers `undefined` when the
+   * statement must take the usual path: outside a transaction while someone
+   * holds the lock (it must wait its turn), or in another transaction.
    */
   runDirect(
     query: CompiledQuery,
+    executor: QueryExecutor,
     inTransaction: boolean,
   ): Promise<QueryResult<unknown>> | undefined {
     if (inTransaction) {
-      const connection = this.#transaction;
-      if (!connection?.holdsLock) return undefined;
+      const open = this.#transaction;
+      if (open?.executor !== executor || !open.connection.holdsLock) return undefined;
       try {
         return Promise.resolve(this.runInTransaction(query));
       } catch (error) {
@@ -221,10 +270,38 @@ export class GroupCommitCore {
     }
   }
 
+  #endTransaction(
+    connection: GroupCommitConnection,
+    provider: TransactionConnectionProvider,
+  ): void {
+    connection.inTransaction = false;
+    provider.ended = true;
+    if (this.#transaction?.connection === connection) this.#transaction = undefined;
+  }
+
   #loseGroup(error: unknown): void {
     const group = this.#group;
     this.#group = undefined;
     group?.reject(error);
+  }
+}
+
+/**
+ * Gives a transaction's statements its connection, and refuses them once it
+ * has ended (as Kysely's own transactions do), so a statement issued late
+ * cannot run outside it.
+ */
+class TransactionConnectionProvider implements ConnectionProvider {
+  ended = false;
+  readonly #connection: GroupCommitConnection;
+
+  constructor(connection: GroupCommitConnection) {
+    this.#connection = connection;
+  }
+
+  async provideConnection<T>(consumer: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
+    if (this.ended) throw new Error('the transaction has already been committed or rolled back');
+    return consumer(this.#connection);
   }
 }
 

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runTransaction } from './direct-queries.js';
 import { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
 import { queryPreparer } from './prepared-query.js';
 
@@ -374,6 +375,113 @@ describe('group-commit SQLite dialect', () => {
         { itemName: 'camel' },
       ]);
       expect((await ownerOf(db, { name: 'camel' })).rows).toEqual([{ owner: null }]);
+    });
+  });
+
+  describe('runTransaction', () => {
+    const prepareQuery = queryPreparer<TestDatabase>();
+    const insertItem = prepareQuery<{ name: string }, never>((d, p) =>
+      d.insertInto('items').values({ name: p.name, owner: null }),
+    );
+    const itemNames = prepareQuery<Record<string, never>, { name: string }>((d) =>
+      d.selectFrom('items').select('name').orderBy('name'),
+    );
+
+    it('answers each of many concurrent transactions after their one shared COMMIT', async () => {
+      const names = Array.from({ length: 40 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+      const seenOnResolve = await Promise.all(
+        names.map((name) =>
+          runTransaction(db, async (trx) => {
+            await insertItem(trx, { name });
+            await trx
+              .insertInto('items')
+              .values({ name: `${name}-b`, owner: null })
+              .execute();
+            return name;
+          }).then((returned) => returned === name && isCommitted(name) && isCommitted(`${name}-b`)),
+        ),
+      );
+      expect(seenOnResolve).toEqual(names.map(() => true));
+      expect(commits.count).toBe(1);
+    });
+
+    it('lets prepared and built queries of one transaction see each other’s writes', async () => {
+      const seen = await runTransaction(db, async (trx) => {
+        await insertItem(trx, { name: 'prepared' });
+        await trx.insertInto('items').values({ name: 'built', owner: null }).execute();
+        const built = await trx.selectFrom('items').select('name').orderBy('name').execute();
+        return { built, prepared: (await itemNames(trx, {})).rows };
+      });
+      expect(seen.built).toEqual([{ name: 'built' }, { name: 'prepared' }]);
+      expect(seen.prepared).toEqual(seen.built);
+    });
+
+    it('rolls back everything when the callback throws, and passes the error on', async () => {
+      const outcome = await runTransaction(db, async (trx) => {
+        await insertItem(trx, { name: 'gone' });
+        await trx.insertInto('items').values({ name: 'gone-too', owner: null }).execute();
+        throw new Error('changed my mind');
+      }).catch((error: Error) => error.message);
+      expect(outcome).toBe('changed my mind');
+      await insertItem(db, { name: 'kept' });
+      expect(committedNames()).toEqual(['kept']);
+    });
+
+    it('keeps the lock for the whole transaction: an autocommit read waits for its end', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let inserted!: () => void;
+      const wasInserted = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const transaction = runTransaction(db, async (trx) => {
+        await insertItem(trx, { name: 'uncommitted' });
+        inserted();
+        await held;
+        throw new Error('roll back');
+      }).catch((error: Error) => error.message);
+      await wasInserted;
+      const read = itemNames(db, {});
+      release();
+      expect(await transaction).toBe('roll back');
+      expect((await read).rows).toEqual([]);
+    });
+
+    it('refuses a statement issued on the transaction after it ended', async () => {
+      let late: Transaction<TestDatabase> | undefined;
+      await runTransaction(db, async (trx) => {
+        late = trx;
+        await insertItem(trx, { name: 'done' });
+      });
+      if (!late) throw new Error('the callback did not run');
+      const trx = late;
+      await expect(insertItem(trx, { name: 'late' })).rejects.toThrow(/committed or rolled back/);
+      await expect(
+        trx.insertInto('items').values({ name: 'late-built', owner: null }).execute(),
+      ).rejects.toThrow(/committed or rolled back/);
+      expect(committedNames()).toEqual(['done']);
+    });
+
+    it('is Kysely’s own transaction on another dialect', async () => {
+      const sqlite = new SqliteDatabase(':memory:');
+      sqlite.exec('create table items (name text primary key, owner text)');
+      const plain = new Kysely<TestDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+      try {
+        await runTransaction(plain, async (trx) => {
+          await insertItem(trx, { name: 'plain' });
+        });
+        await expect(
+          runTransaction(plain, async (trx) => {
+            await insertItem(trx, { name: 'undone' });
+            throw new Error('no');
+          }),
+        ).rejects.toThrow('no');
+        expect((await itemNames(plain, {})).rows).toEqual([{ name: 'plain' }]);
+      } finally {
+        await plain.destroy();
+      }
     });
   });
 

@@ -10,8 +10,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { registerCore } from './direct-queries.js';
-import type { GroupCommitCore } from './group-commit-core.js';
+import { registerTarget } from './direct-queries.js';
 import { GroupCommitSqliteDriver } from './group-commit-sqlite-driver.js';
 
 /**
@@ -29,8 +28,8 @@ import { GroupCommitSqliteDriver } from './group-commit-sqlite-driver.js';
  */
 export class GroupCommitSqliteDialect implements Dialect {
   readonly #sqlite: SqliteDatabase.Database;
-  /** The driver's state, which the adapter made next is registered with. */
-  #core: GroupCommitCore | undefined;
+  /** The driver made last, which the adapter made next is registered with. */
+  #driver: GroupCommitSqliteDriver | undefined;
 
   /** @param sqlite the database, which the dialect's driver owns and closes. */
   constructor(sqlite: SqliteDatabase.Database) {
@@ -38,9 +37,8 @@ export class GroupCommitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    const driver = new GroupCommitSqliteDriver(this.#sqlite);
-    this.#core = driver.core;
-    return driver;
+    this.#driver = new GroupCommitSqliteDriver(this.#sqlite);
+    return this.#driver;
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -51,7 +49,8 @@ export class GroupCommitSqliteDialect implements Dialect {
     const adapter = new SqliteAdapter();
     // Kysely makes the driver, then the adapter, when it is constructed:
     // prepared queries find the database through the adapter.
-    if (this.#core) registerCore(adapter, this.#core);
+    const driver = this.#driver;
+    if (driver) registerTarget(adapter, { core: driver.core, dialect: this, driver });
     return adapter;
   }
 

@@ -66,7 +66,6 @@ export class GroupCommitSqliteDriver implements Driver {
     this.#core.openGroup();
     this.#core.control.transaction.savepoint.run();
     c.inTransaction = true;
-    this.#core.setTransaction(c);
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -75,7 +74,6 @@ export class GroupCommitSqliteDriver implements Driver {
     const group = this.#core.liveGroup();
     this.#core.control.transaction.release.run();
     c.inTransaction = false;
-    this.#core.setTransaction(undefined);
     // Free the connection for the next transaction before waiting: the group
     // commit needs it too, and the point is to let others join the group.
     c.unlock();
@@ -88,7 +86,6 @@ export class GroupCommitSqliteDriver implements Driver {
     if (!c.inTransaction) return;
     if (!c.holdsLock) await c.relock();
     c.inTransaction = false;
-    this.#core.setTransaction(undefined);
     this.#core.undo(this.#core.control.transaction);
   }
 

@@ -3,6 +3,7 @@
  * and WAL checkpoints off the event loop, queries compiled once, and row ids
  * (time first), with the pool of random bytes they and tokens draw on.
  */
+export { runTransaction } from './direct-queries.js';
 export { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
 export { newId } from './new-id.js';
 export { openSqlite, type SqliteHandle } from './open-sqlite.js';

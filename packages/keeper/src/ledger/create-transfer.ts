@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { newId } from '@cipherpad/storage';
+import { newId, runTransaction } from '@cipherpad/storage';
 import type { Kysely, Selectable } from 'kysely';
 import { prepareQuery } from '../db/database.js';
 import type { KeeperDatabase, TransferTable } from '../db/schema.js';
@@ -136,7 +136,7 @@ export async function createTransfer(
 
   try {
     if (request.hold === 'none') {
-      await db.transaction().execute(async (trx) => {
+      await runTransaction(db, async (trx) => {
         await insertTransfer(trx, row);
         await moveMoney(trx, {
           transferId: row.id,

@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { prepareQuery } from '../db/database.js';
 import type { KeeperDatabase } from '../db/schema.js';
@@ -58,7 +59,7 @@ export async function commitTransfer(
   now: number,
 ): Promise<Transfer> {
   try {
-    const committed = await db.transaction().execute(async (trx) => {
+    const committed = await runTransaction(db, async (trx) => {
       const [claimed] = (await claimHeld(trx, { id: transferId, now })).rows;
       if (!claimed) return null;
       await moveMoney(trx, {

@@ -1,4 +1,4 @@
-import { newId } from '@cipherpad/storage';
+import { newId, runTransaction } from '@cipherpad/storage';
 import type { FastifyInstance } from 'fastify';
 import { waitSeconds } from '../auth/login-routes.js';
 import { requireUser } from '../auth/sessions.js';
@@ -205,7 +205,7 @@ async function apply(
   state: ConfirmationState,
 ) {
   if (state.status === 'confirmed') {
-    await services.db.transaction().execute(async (trx) => {
+    await runTransaction(services.db, async (trx) => {
       const claimed = await trx
         .updateTable('settings_changes')
         .set({ status: 'applied' })

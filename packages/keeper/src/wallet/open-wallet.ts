@@ -1,4 +1,4 @@
-import { newId } from '@cipherpad/storage';
+import { newId, runTransaction } from '@cipherpad/storage';
 import type { Kysely, Selectable } from 'kysely';
 import type { KeeperDatabase, UserTable } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
@@ -44,7 +44,7 @@ export async function openWallet(
       created_at: options.now,
     };
     try {
-      await db.transaction().execute(async (trx) => {
+      await runTransaction(db, async (trx) => {
         await trx.insertInto('users').values(user).execute();
         for (const currency of CURRENCIES) {
           const number = twelveDigits();

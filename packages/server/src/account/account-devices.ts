@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import { forgetSigningKey } from '../approval/device-auth.js';
 import { accountTopic } from '../approval/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
@@ -76,7 +77,7 @@ export async function renameDevice(
   if (trimmed === '' || [...trimmed].length > MAX_DEVICE_NAME || /[\p{Cc}\p{Cf}]/u.test(trimmed)) {
     throw new ServiceError('ERR_VALIDATION', {}, 'name must be 1 to 64 visible characters.');
   }
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     const renamed = await trx
       .updateTable('devices')
       .set({ name: trimmed })
@@ -113,7 +114,7 @@ export async function deactivateDevice(
 ): Promise<DeviceView> {
   const { db, clock, delivery, deviceKeys } = services;
   const now = clock.now();
-  const changed = await db.transaction().execute(async (trx) => {
+  const changed = await runTransaction(db, async (trx) => {
     const device = await trx
       .selectFrom('devices')
       .select(['name', 'status'])

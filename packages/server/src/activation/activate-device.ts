@@ -7,7 +7,7 @@ import {
   importSigningPublicKey,
   PAYMENT_SUITE,
 } from '@cipherpad/core';
-import { newId } from '@cipherpad/storage';
+import { newId, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
 import { recordEvent } from '../audit/record-event.js';
@@ -102,7 +102,7 @@ export async function activateDevice(
     }
   }
   if (!pending) {
-    await db.transaction().execute(async (trx) => {
+    await runTransaction(db, async (trx) => {
       // A wrong code counts against every live code: two codes do not double the tries.
       await trx
         .updateTable('activation_codes')
@@ -129,7 +129,7 @@ export async function activateDevice(
   });
   const serverKey = await exportPublicKey(serverKeys.publicKey);
 
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     const used = await trx
       .updateTable('activation_codes')
       .set({ used_at: now })

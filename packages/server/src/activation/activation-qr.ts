@@ -1,4 +1,5 @@
 import { formatQrUri } from '@cipherpad/core';
+import { runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -30,7 +31,7 @@ export async function issueActivationQr(
     .executeTakeFirst();
   if (!account) throw new ServiceError('ERR_UNAUTHENTICATED');
   if (account.status === 'locked') throw new ServiceError('ERR_ACCOUNT_LOCKED');
-  const issued = await db.transaction().execute(async (trx) => {
+  const issued = await runTransaction(db, async (trx) => {
     const qr = await issueActivationQrCode(services, trx, accountId);
     await recordEvent(trx, { accountId, type: 'activation.qr-issued', ip, at: clock.now() });
     return qr;

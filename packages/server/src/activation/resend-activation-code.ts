@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import { normalizeEmail } from '../accounts/contact.js';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -36,7 +37,7 @@ export async function resendActivationCode(
     .where('status', '=', 'active')
     .executeTakeFirst();
   if (!account) return;
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     await issueActivationCode(services, trx, { accountId: account.id, phone: account.phone });
     await recordEvent(trx, {
       accountId: account.id,

@@ -1,4 +1,5 @@
 import { constantTimeEqual } from '@cipherpad/core';
+import { runTransaction } from '@cipherpad/storage';
 import { assertNotBlocked, recordSuccess } from '../accounts/lockout.js';
 import { approveConfirmation } from '../confirmation/approve-confirmation.js';
 import type { AccountStatus, ChallengeStatus } from '../db/schema.js';
@@ -103,7 +104,7 @@ export async function approveRequest(
     announceClosed(services, device.email, id);
     return { status: 'approved' };
   }
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     const approved = await trx
       .updateTable('challenges')
       .set({ status: 'approved', approved_by: device.deviceId })

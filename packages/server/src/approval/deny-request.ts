@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
 import { settleConfirmation } from '../confirmation/settle-confirmation.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -23,7 +24,7 @@ export async function denyRequest(
   const { db, clock } = services;
   const row = await loadPendingForDevice(services, device, id);
   const now = clock.now();
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     const denied = await trx
       .updateTable('challenges')
       .set({ status: 'denied', completed_at: now })

@@ -1,4 +1,4 @@
-import { newId, randomString } from '@cipherpad/storage';
+import { newId, randomString, runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -65,7 +65,7 @@ export async function redeemApproval(
 
   const token = randomString(32, 'base64url');
   const expiresAt = now + policy.sessionTtlMs;
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     const claimed = await trx
       .updateTable('challenges')
       .set({ status: 'used', completed_at: now })

@@ -1,5 +1,11 @@
 import { formatQrUri, generateChallenge } from '@cipherpad/core';
-import { fillRandom, newId, randomIntBelow, randomString } from '@cipherpad/storage';
+import {
+  fillRandom,
+  newId,
+  randomIntBelow,
+  randomString,
+  runTransaction,
+} from '@cipherpad/storage';
 import { assertNotBlocked } from '../accounts/lockout.js';
 import { announceRequest } from '../approval/approval-events.js';
 import { hashToken, randomDigits } from '../crypto/code-hasher.js';
@@ -106,7 +112,7 @@ export async function startConfirmationChange(
 
   if (account.confirmation_method === 'sms') {
     const code = randomDigits(6);
-    await db.transaction().execute(async (trx) => {
+    await runTransaction(db, async (trx) => {
       await trx
         .insertInto('confirmation_changes')
         .values({ ...change, channel: 'sms', code_hash: codes.hash(`settings-sms:${id}`, code) })
@@ -125,7 +131,7 @@ export async function startConfirmationChange(
   const challenge = generateChallenge(fillRandom);
   const matchNumber = String(10 + randomIntBelow(90));
   const waitToken = randomString(32, 'base64url');
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     await trx
       .insertInto('challenges')
       .values({

@@ -1,4 +1,5 @@
 import { computeResponse, constantTimeEqual } from '@cipherpad/core';
+import { runTransaction } from '@cipherpad/storage';
 import { type Kysely, sql } from 'kysely';
 import { confirmationOf } from '../account/get-account.js';
 import {
@@ -177,7 +178,7 @@ async function applyChange(
     confirmation_method: change.method,
     confirmation_operations: change.operations,
   });
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     if (!(await claim(trx))) throw new ServiceError('ERR_CHALLENGE_CLOSED');
     await trx
       .updateTable('accounts')
@@ -212,7 +213,7 @@ async function rejectSmsCode(
 ): Promise<never> {
   const { db, clock, policy, delivery } = services;
   const now = clock.now();
-  const outcome = await db.transaction().execute(async (trx) => {
+  const outcome = await runTransaction(db, async (trx) => {
     const counted = await trx
       .updateTable('confirmation_changes')
       .set({

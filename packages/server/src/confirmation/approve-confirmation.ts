@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import { recordSuccess } from '../accounts/lockout.js';
 import type { RequestForDevice } from '../approval/approve-request.js';
 import type { AuthenticatedDevice } from '../approval/device-auth.js';
@@ -25,7 +26,7 @@ export async function approveConfirmation(
   ip: string,
   now: number,
 ): Promise<void> {
-  await services.db.transaction().execute(async (trx) => {
+  await runTransaction(services.db, async (trx) => {
     const claimed = await trx
       .updateTable('challenges')
       .set({ status: 'used', completed_at: now, approved_by: device.deviceId })

@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import type { FastifyRequest } from 'fastify';
 import { announceRequest } from '../approval/approval-events.js';
 import { hasConsent, recordConsent } from '../consent/record-consent.js';
@@ -141,7 +142,7 @@ export async function consentOnPage(
   if (who.email !== row.email) throw new ServiceError('ERR_CONFIRMATION_ACCOUNT_MISMATCH');
   const now = services.clock.now();
   assertPending(row, now);
-  await services.db.transaction().execute((trx) =>
+  await runTransaction(services.db, (trx) =>
     recordConsent(trx, {
       accountId: who.accountId,
       siteId: row.site_id,

@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import type { Services } from '../services.js';
 import { settleConfirmation } from './settle-confirmation.js';
 
@@ -26,9 +27,9 @@ export async function expireConfirmations(services: Services): Promise<number> {
       .limit(BATCH)
       .execute();
     for (const { id } of due) {
-      const settled = await db
-        .transaction()
-        .execute((trx) => settleConfirmation(trx, id, { status: 'expired' }, now));
+      const settled = await runTransaction(db, (trx) =>
+        settleConfirmation(trx, id, { status: 'expired' }, now),
+      );
       if (settled) expired += 1;
     }
     if (due.length < BATCH) break;

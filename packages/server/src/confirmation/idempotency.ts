@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { runTransaction } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
@@ -37,7 +38,7 @@ export async function idempotent<T>(
 ): Promise<IdempotentResult<T>> {
   const { db, clock, policy } = services;
   if (key === undefined) {
-    return { answer: await db.transaction().execute(create), replayed: false };
+    return { answer: await runTransaction(db, create), replayed: false };
   }
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
     throw new ServiceError(
@@ -60,7 +61,7 @@ export async function idempotent<T>(
   const kept = await earlier();
   if (kept) return kept;
   try {
-    const answer = await db.transaction().execute(async (trx) => {
+    const answer = await runTransaction(db, async (trx) => {
       const now = clock.now();
       const created = await create(trx);
       const { numAffectedRows } = await keepAnswer(trx, {

@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
@@ -117,7 +118,7 @@ export async function verifyConfirmation(
     throw new ServiceError('ERR_CONSENT_REQUIRED', { confirmUrl: confirmUrl(services, id) });
   }
 
-  const settled = await db.transaction().execute(async (trx) => {
+  const settled = await runTransaction(db, async (trx) => {
     const [terms] = (await claimChallenge(trx, { id, now })).rows;
     if (!terms) throw new ServiceError('ERR_CHALLENGE_CLOSED');
     const confirmed = await settleConfirmation(

@@ -1,3 +1,4 @@
+import { runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -39,7 +40,7 @@ export async function withdrawConsent(
   ip: string,
 ): Promise<void> {
   const now = services.clock.now();
-  await services.db.transaction().execute(async (trx) => {
+  await runTransaction(services.db, async (trx) => {
     const site = await trx
       .selectFrom('site_consents as sc')
       .innerJoin('sites as s', 's.id', 'sc.site_id')

@@ -1,4 +1,5 @@
 import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
+import { runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { assertNotBlocked, recordFailure, refuseWrongAnswer } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
@@ -116,7 +117,7 @@ export async function rejectResponse(
 ): Promise<never> {
   const { db, clock, policy, delivery } = services;
   const now = clock.now();
-  const outcome = await db.transaction().execute(async (trx) => {
+  const outcome = await runTransaction(db, async (trx) => {
     const counted = await trx
       .updateTable('challenges')
       .set({

@@ -1,4 +1,4 @@
-import { newId, randomString } from '@cipherpad/storage';
+import { newId, randomString, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
@@ -232,7 +232,7 @@ async function claimAndOpenSession(
     if (rows[0]?.claimed !== 1) throw new ServiceError('ERR_CHALLENGE_CLOSED');
     return;
   }
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     const claimed = await claimChallenge(trx, claim);
     if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
     await insertSession(trx, { ...claim, id: claim.sessionId });

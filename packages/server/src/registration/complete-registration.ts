@@ -1,4 +1,4 @@
-import { newId } from '@cipherpad/storage';
+import { newId, runTransaction } from '@cipherpad/storage';
 import { issueActivationCode } from '../activation/issue-activation-code.js';
 import { recordEvent } from '../audit/record-event.js';
 import type { RegistrationTable } from '../db/schema.js';
@@ -25,7 +25,7 @@ export async function completeRegistration(
   const accountId = newId();
   const now = clock.now();
   try {
-    await db.transaction().execute(async (trx) => {
+    await runTransaction(db, async (trx) => {
       const claimed = await trx
         .updateTable('registrations')
         .set({ account_id: accountId })

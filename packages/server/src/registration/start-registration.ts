@@ -1,4 +1,4 @@
-import { newId, randomString } from '@cipherpad/storage';
+import { newId, randomString, runTransaction } from '@cipherpad/storage';
 import { normalizeEmail, normalizePhone } from '../accounts/contact.js';
 import { hashToken, randomDigits } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -61,7 +61,7 @@ export async function startRegistration(
   // The security site's page, which confirms through `GET /v1/registrations/verify-email`.
   const link = `${config.publicUrl}/verify-email.html?token=${emailToken}`;
 
-  await db.transaction().execute(async (trx) => {
+  await runTransaction(db, async (trx) => {
     await trx
       .insertInto('registrations')
       .values({
