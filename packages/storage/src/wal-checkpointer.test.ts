@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -58,6 +58,31 @@ describe('WAL checkpointer', () => {
     expect(reader.prepare('select count(*) as n from items').get()).toEqual({ n: 2_000 });
     reader.close();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs its thread at a lower priority than the event loop’s (nice 10, Linux)',
+    async () => {
+      /** The nice value of each of this process's threads, from /proc. */
+      const niceValues = () =>
+        readdirSync('/proc/self/task').map((task) => {
+          const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+          // Field 19 (nice), counted after the parenthesised command name.
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      const before = niceValues().filter((nice) => nice === 10).length;
+      const checkpointer = startWalCheckpointer(file, () => {}, 10);
+      try {
+        const lowered = await waitFor(
+          () => niceValues().filter((nice) => nice === 10).length === before + 1,
+          10_000,
+        );
+        expect(lowered).toBe(true);
+        expect(niceValues().filter((nice) => nice === 0).length).toBeGreaterThan(0);
+      } finally {
+        await checkpointer.stop();
+      }
+    },
+  );
 
   it('leaves the file alone without a checkpointer (what the test above relies on)', async () => {
     const before = statSync(file).size;

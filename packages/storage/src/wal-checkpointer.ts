@@ -18,6 +18,9 @@ export interface WalCheckpointer {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+// Checkpoints are background work: on Linux a thread has its own nice value,
+// and this one yields the CPU to the event loop's thread when both want it.
+try { require('node:os').setPriority(workerData.niceness); } catch {}
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
@@ -46,7 +49,9 @@ run();
  * the COMMIT that crosses `wal_autocheckpoint` pages, on the committing
  * thread, and with `synchronous=NORMAL` it waits for two fsyncs there: under
  * load that stalls every request for milliseconds at a time. The caller turns
- * the automatic checkpoint off on its own connection.
+ * the automatic checkpoint off on its own connection. On Linux, where each
+ * thread has its own nice value, the worker runs at nice 10: on a busy
+ * machine its checkpoints wait for the event loop's thread, not the reverse.
  *
  * Errors of the worker are reported to `onError`; the caller then turns the
  * automatic checkpoint back on, so the WAL never grows without bound.
@@ -57,7 +62,10 @@ export function startWalCheckpointer(
   idleMs = 100,
 ): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, idleMs } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, driver, idleMs, niceness: 10 },
+  });
   // A checkpointer must never keep the process alive on its own.
   worker.unref();
   const fail = (error: Error) => onError(new Error(`WAL checkpoint failed: ${error.message}`));
