@@ -78,3 +78,13 @@ export function runTransaction<DB, T>(
     ),
   );
 }
+
+/**
+ * How to pause a group-commit SQLite database's writes (see
+ * `GroupCommitCore.pauseWrites`), for its WAL checkpointer; `undefined` for
+ * any other database.
+ */
+export function writePauser<DB>(db: Kysely<DB>): (() => Promise<() => void>) | undefined {
+  const target = targets.get(db.getExecutor().adapter);
+  return target ? () => target.core.pauseWrites() : undefined;
+}

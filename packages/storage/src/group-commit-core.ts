@@ -222,6 +222,22 @@ export class GroupCommitCore {
     }
   }
 
+  /**
+   * Commits the open group and keeps new statements waiting (as a holder of
+   * the lock) until the returned function is called: the WAL checkpointer
+   * asks for this to let the WAL start afresh.
+   */
+  async pauseWrites(): Promise<() => void> {
+    await this.mutex.lock();
+    this.commitGroup();
+    let paused = true;
+    return () => {
+      if (!paused) return;
+      paused = false;
+      this.mutex.unlock();
+    };
+  }
+
   close(): void {
     this.#sqlite.close();
   }

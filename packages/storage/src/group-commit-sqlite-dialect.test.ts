@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runTransaction } from './direct-queries.js';
+import { runTransaction, writePauser } from './direct-queries.js';
 import { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
 import { queryPreparer } from './prepared-query.js';
 
@@ -482,6 +482,45 @@ describe('group-commit SQLite dialect', () => {
       } finally {
         await plain.destroy();
       }
+    });
+  });
+
+  describe('pausing writes (for the WAL checkpointer)', () => {
+    it('commits the open group, then holds new statements until resumed', async () => {
+      const pause = writePauser(db);
+      if (!pause) throw new Error('a group-commit database has a write pauser');
+      const insertItem = queryPreparer<TestDatabase>()<{ name: string }, never>((d, p) =>
+        d.insertInto('items').values({ name: p.name, owner: null }),
+      );
+      // A prepared write runs at once: its group is open, its COMMIT not yet run.
+      const before = insertItem(db, { name: 'before' });
+      expect(committedNames()).toEqual([]);
+      const resume = await pause();
+      expect(committedNames()).toEqual(['before']);
+      await before;
+      let done = false;
+      const during = db
+        .insertInto('items')
+        .values({ name: 'during', owner: null })
+        .execute()
+        .then(() => {
+          done = true;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(done).toBe(false);
+      expect(committedNames()).toEqual(['before']);
+      resume();
+      resume();
+      await during;
+      expect(committedNames()).toEqual(['before', 'during']);
+    });
+
+    it('has no write pauser on another dialect', async () => {
+      const plain = new Kysely<TestDatabase>({
+        dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }),
+      });
+      expect(writePauser(plain)).toBeUndefined();
+      await plain.destroy();
     });
   });
 

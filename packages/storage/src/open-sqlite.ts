@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
+import { writePauser } from './direct-queries.js';
 import { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 
@@ -26,7 +27,8 @@ export interface SqliteHandle<DB> {
  * - writes committed in groups ({@link GroupCommitSqliteDialect}): those of
  *   one event-loop turn share one COMMIT, each acknowledged only after it;
  * - checkpoints in a worker thread ({@link startWalCheckpointer}), not inside
- *   a request's COMMIT; should that fail, `onWarning` is told and SQLite's
+ *   a request's COMMIT, with a short pause of the writes whenever the WAL
+ *   passes 256 MiB, so that it starts afresh even under steady load; should the worker fail, `onWarning` is told and SQLite's
  *   automatic checkpoints take over.
  */
 export function openSqlite<DB>(
@@ -44,15 +46,19 @@ export function openSqlite<DB>(
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -16384');
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  const db = new Kysely<DB>({ dialect: new GroupCommitSqliteDialect(sqlite) });
   const checkpointer =
     file === ':memory:'
       ? null
-      : startWalCheckpointer(file, (error) => {
-          onWarning('WAL checkpoints fall back to SQLite automatic ones', error);
-          if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
-        });
+      : startWalCheckpointer(
+          file,
+          (error) => {
+            onWarning('WAL checkpoints fall back to SQLite automatic ones', error);
+            if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+          },
+          { pauseWrites: writePauser(db) },
+        );
   if (checkpointer) sqlite.pragma('wal_autocheckpoint = 0');
-  const db = new Kysely<DB>({ dialect: new GroupCommitSqliteDialect(sqlite) });
   return {
     db,
     close: async () => {

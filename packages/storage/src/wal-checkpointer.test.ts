@@ -44,7 +44,7 @@ describe('WAL checkpointer', () => {
 
   it('copies committed pages into the database file while the writer never checkpoints', async () => {
     const errors: Error[] = [];
-    const checkpointer = startWalCheckpointer(file, (error) => errors.push(error), 10);
+    const checkpointer = startWalCheckpointer(file, (error) => errors.push(error), { idleMs: 10 });
     const before = statSync(file).size;
     // About 2 MB: 500 pages that only a checkpoint moves from the WAL to the file.
     write(2_000);
@@ -70,7 +70,7 @@ describe('WAL checkpointer', () => {
           return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
         });
       const before = niceValues().filter((nice) => nice === 10).length;
-      const checkpointer = startWalCheckpointer(file, () => {}, 10);
+      const checkpointer = startWalCheckpointer(file, () => {}, { idleMs: 10 });
       try {
         const lowered = await waitFor(
           () => niceValues().filter((nice) => nice === 10).length === before + 1,
@@ -91,9 +91,60 @@ describe('WAL checkpointer', () => {
     expect(statSync(file).size).toBe(before);
   });
 
+  it('has a writer that never stops pause now and then, so the WAL starts afresh', async () => {
+    // A writer that commits again and again, as a busy server's group commit does.
+    sqlite.pragma(`journal_size_limit = ${256 * 1024}`);
+    const insert = sqlite.prepare('insert into items (body) values (?)');
+    let paused = false;
+    let pauses = 0;
+    let written = 0;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        if (!paused) {
+          sqlite.transaction(() => {
+            for (let i = 0; i < 4; i++) insert.run('x'.repeat(1000));
+          })();
+          written += 4;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    /** The WAL header's checkpoint sequence number: it counts the times the WAL started afresh. */
+    const restarts = () => readFileSync(`${file}-wal`).readUInt32BE(12);
+    const restartsBefore = restarts();
+    const errors: Error[] = [];
+    const checkpointer = startWalCheckpointer(file, (error) => errors.push(error), {
+      idleMs: 10,
+      restartFrames: 200,
+      pauseWrites: async () => {
+        paused = true;
+        pauses += 1;
+        return () => {
+          paused = false;
+        };
+      },
+    });
+    try {
+      // 4 pages or more per commit: past 200 frames again and again.
+      expect(await waitFor(() => pauses >= 3, 30_000)).toBe(true);
+    } finally {
+      writing = false;
+      await writer;
+      await checkpointer.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(paused).toBe(false);
+    // Each pause but perhaps the last was followed by a write that started the WAL afresh.
+    expect(restarts() - restartsBefore).toBeGreaterThanOrEqual(pauses - 1);
+    expect(sqlite.prepare('select count(*) as n from items').get()).toEqual({ n: written });
+  });
+
   it('reports a worker that cannot open the database, and stops cleanly after it', async () => {
     const errors: Error[] = [];
-    const checkpointer = startWalCheckpointer(join(dir, 'missing.db'), (e) => errors.push(e), 10);
+    const checkpointer = startWalCheckpointer(join(dir, 'missing.db'), (e) => errors.push(e), {
+      idleMs: 10,
+    });
     expect(await waitFor(() => errors.length > 0, 10_000)).toBe(true);
     expect(errors[0]?.message).toMatch(/^WAL checkpoint failed: /);
     await checkpointer.stop();
