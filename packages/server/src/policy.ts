@@ -45,6 +45,12 @@ export interface Policy {
    */
   readonly wrongAnswersPerIp: number;
   readonly wrongAnswersWindowMs: number;
+  /**
+   * Expired sessions and login challenges are deleted this long after they
+   * expired (retention/prune-expired.ts); until then a late request gets
+   * "expired" rather than "not found".
+   */
+  readonly retainExpiredMs: number;
 }
 
 const MINUTE = 60_000;
@@ -72,4 +78,5 @@ export const defaultPolicy: Policy = Object.freeze({
   webhookRetryForMs: 24 * 60 * MINUTE,
   wrongAnswersPerIp: 20,
   wrongAnswersWindowMs: 10 * MINUTE,
+  retainExpiredMs: 24 * 60 * MINUTE,
 });

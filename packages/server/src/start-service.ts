@@ -12,6 +12,7 @@ import type { Transports } from './delivery/delivery.js';
 import { createHttpSmsTransport } from './delivery/http-sms-transport.js';
 import { createSmtpTransport } from './delivery/smtp-transport.js';
 import { defaultPolicy, type Policy } from './policy.js';
+import { startRetentionSweeper } from './retention/prune-expired.js';
 import { createServices, type Services } from './services.js';
 
 /** A running service: its HTTP app (not yet listening) and its services. */
@@ -78,12 +79,14 @@ export async function startService(
   services.delivery.start();
   services.webhooks.start();
   const sweeper = startConfirmationSweeper(services);
+  const retentionSweeper = startRetentionSweeper(services);
   return {
     app,
     services,
     async close() {
       await app.close();
       clearInterval(sweeper);
+      clearInterval(retentionSweeper);
       await services.delivery.stop();
       await services.webhooks.stop();
       await handle.close();

@@ -1,0 +1,123 @@
+import { computeResponse } from '@cipherpad/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Enrolled, enroll } from '../testing/enroll.js';
+import { startTestService, type TestService } from '../testing/test-service.js';
+import { pruneExpired } from './prune-expired.js';
+
+let service: TestService;
+let alice: Enrolled;
+
+beforeAll(async () => {
+  service = await startTestService();
+  alice = await enroll(service, 'alice@example.com', '+442079461000');
+});
+afterAll(async () => {
+  await service?.close();
+});
+
+/** A login by the right response: its challenge and the session it opened. */
+async function logIn(): Promise<{ id: string; token: string }> {
+  const started = await service.app.inject({
+    method: 'POST',
+    url: '/v1/logins',
+    payload: { email: 'alice@example.com' },
+  });
+  const { id, challenge } = started.json() as { id: string; challenge: string };
+  const response = await computeResponse(alice.ocraKey, { mode: 'authorization', challenge });
+  const verified = await service.app.inject({
+    method: 'POST',
+    url: `/v1/logins/${id}/verify`,
+    payload: { response },
+  });
+  expect(verified.statusCode).toBe(200);
+  return { id, token: (verified.json() as { session: { token: string } }).session.token };
+}
+
+async function rowsOf(table: 'sessions' | 'challenges', ids: readonly string[]) {
+  const { db } = service.services;
+  return db.selectFrom(table).select('id').where('id', 'in', ids).execute();
+}
+
+describe('retention of expired sessions and login challenges', () => {
+  it('deletes them once expired for longer than the policy keeps them, and nothing else', async () => {
+    const { db, policy } = service.services;
+    const old = await logIn();
+    const oldSession = await db
+      .selectFrom('sessions')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    // A confirmation's challenge, as old: it stays, its confirmation reads it.
+    const now = service.clock.now();
+    await db
+      .insertInto('challenges')
+      .values({
+        id: 'confirmation-challenge-0000000001',
+        account_id: null,
+        purpose: 'confirmation',
+        mode: 'authorization',
+        challenge: '12345678',
+        amount: null,
+        purse: null,
+        currency: null,
+        status: 'pending',
+        attempts: 0,
+        created_at: now,
+        expires_at: now + policy.challengeTtlMs,
+        completed_at: null,
+      })
+      .execute();
+
+    // Expired, but not for long enough: kept.
+    service.clock.advance(policy.sessionTtlMs + 60_000);
+    expect(await pruneExpired(service.services)).toEqual({ sessions: 0, loginChallenges: 0 });
+
+    service.clock.advance(policy.retainExpiredMs);
+    const recent = await logIn();
+    const pruned = await pruneExpired(service.services);
+    expect(pruned.sessions).toBeGreaterThanOrEqual(1);
+    expect(pruned.loginChallenges).toBeGreaterThanOrEqual(1);
+    expect(await rowsOf('sessions', [oldSession.id])).toEqual([]);
+    expect(await rowsOf('challenges', [old.id])).toEqual([]);
+    expect(await rowsOf('challenges', [recent.id])).toEqual([{ id: recent.id }]);
+    expect(await rowsOf('challenges', ['confirmation-challenge-0000000001'])).toHaveLength(1);
+
+    // The recent session still works; the old one is gone, as it was already expired.
+    const me = (token: string) =>
+      service.app.inject({
+        method: 'GET',
+        url: '/v1/account',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await me(recent.token)).statusCode).toBe(200);
+    expect((await me(old.token)).statusCode).toBe(401);
+  });
+
+  it('works through more rows than one batch holds', async () => {
+    const { db, policy } = service.services;
+    const now = service.clock.now();
+    const rows = Array.from({ length: 1_200 }, (_, i) => ({
+      id: `expired-session-${String(i).padStart(6, '0')}`,
+      token_hash: `expired-token-hash-${i}`,
+      account_id: alice.accountId,
+      device_id: null,
+      ip: '127.0.0.1',
+      created_at: now - 2 * policy.retainExpiredMs,
+      expires_at: now - 2 * policy.retainExpiredMs + 1,
+    }));
+    for (let i = 0; i < rows.length; i += 200) {
+      await db
+        .insertInto('sessions')
+        .values(rows.slice(i, i + 200))
+        .execute();
+    }
+    const pruned = await pruneExpired(service.services);
+    expect(pruned.sessions).toBe(1_200);
+    const left = await db
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', 'like', 'expired-session-%')
+      .execute();
+    expect(left).toEqual([]);
+  });
+});
