@@ -129,11 +129,9 @@ export async function deactivateDevice(
       .where('status', '=', 'active')
       .executeTakeFirst();
     if (deactivated.numUpdatedRows === 0n) return false;
-    await trx
-      .deleteFrom('sessions')
-      .where('account_id', '=', who.accountId)
-      .where('device_id', '=', id)
-      .execute();
+    // Its sessions end with it: authenticate() refuses a session of a device
+    // that is not active, and the retention sweep deletes them once expired
+    // (deleting them here would read the whole sessions table).
     await recordEvent(trx, {
       accountId: who.accountId,
       type: 'device.deactivated',

@@ -26,7 +26,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * browser sends the cookie with any request, the header only from our pages.
  *
  * @throws ServiceError `ERR_UNAUTHENTICATED` when the session is missing,
- *   unknown or expired; `ERR_CSRF` when a cookie request lacks its CSRF token.
+ *   unknown or expired, or its account or its device is no longer active; `ERR_CSRF` when a cookie request lacks its CSRF token.
  */
 export async function authenticate(
   services: Services,
@@ -45,10 +45,25 @@ export async function authenticate(
   const session = await services.db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select(['s.id', 's.account_id', 's.device_id', 's.expires_at', 'a.email', 'a.status'])
+    .leftJoin('devices as d', 'd.id', 's.device_id')
+    .select([
+      's.id',
+      's.account_id',
+      's.device_id',
+      's.expires_at',
+      'a.email',
+      'a.status',
+      'd.status as device_status',
+    ])
     .where('s.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  if (!session || session.expires_at <= services.clock.now() || session.status !== 'active') {
+  if (
+    !session ||
+    session.expires_at <= services.clock.now() ||
+    session.status !== 'active' ||
+    // A session opened by a device ends when the device is deactivated.
+    (session.device_id !== null && session.device_status !== 'active')
+  ) {
     throw new ServiceError('ERR_UNAUTHENTICATED');
   }
   if (via === 'cookie' && !SAFE_METHODS.has(request.method)) {
