@@ -8,7 +8,7 @@ import pg from 'pg';
 /** Writes the server acknowledged: login challenges (201) and sessions (200), or their counts. */
 export interface Acknowledged<T = readonly string[]> {
   readonly challengeIds: T;
-  readonly sessionTokenHashes: T;
+  readonly sessionIds: T;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface BenchDatabase {
   readonly description: string;
   /** The server's environment: data dir, database URL, master key, development mode. */
   readonly env: Readonly<Record<string, string>>;
-  /** How many of these sessions (by token hash) and login challenges (by id) the database holds. */
+  /** How many of these sessions and login challenges (each by id) the database holds. */
   countStored(acknowledged: Acknowledged): Promise<Acknowledged<number>>;
   /** Removes the data dir and, for PostgreSQL, the database. */
   drop(): Promise<void>;
@@ -111,8 +111,8 @@ async function countStored(
       challengeIds: await count(acknowledged.challengeIds, (ids) =>
         db.selectFrom('challenges').select('id').where('id', 'in', ids).execute(),
       ),
-      sessionTokenHashes: await count(acknowledged.sessionTokenHashes, (hashes) =>
-        db.selectFrom('sessions').select('id').where('token_hash', 'in', hashes).execute(),
+      sessionIds: await count(acknowledged.sessionIds, (ids) =>
+        db.selectFrom('sessions').select('id').where('id', 'in', ids).execute(),
       ),
     };
   } finally {

@@ -188,7 +188,7 @@ describe('online approval with number matching (PRODUCT.md flow 8)', () => {
     expect(session.json().session.token).toBeUndefined();
     expect(session.json().csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(String(session.headers['set-cookie'])).toMatch(
-      /^cp_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/,
+      /^cp_session=[0-9a-f]{32}[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/,
     );
   });
 

@@ -1,9 +1,9 @@
-import { newId, randomString, runTransaction } from '@cipherpad/storage';
+import { runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
-import { hashToken } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { LoginSession } from '../login/verify-login.js';
 import type { Services } from '../services.js';
+import { newSessionToken } from '../sessions/session-token.js';
 import { announceClosed } from './approval-events.js';
 import { assertWaitToken } from './wait-token.js';
 
@@ -63,7 +63,7 @@ export async function redeemApproval(
   const accountId = row.account_id;
   const deviceId = row.approved_by;
 
-  const token = randomString(32, 'base64url');
+  const { id: sessionId, token, secretHash } = newSessionToken();
   const expiresAt = now + policy.sessionTtlMs;
   await runTransaction(db, async (trx) => {
     const claimed = await trx
@@ -77,8 +77,8 @@ export async function redeemApproval(
     await trx
       .insertInto('sessions')
       .values({
-        id: newId(),
-        token_hash: hashToken(token),
+        id: sessionId,
+        secret_hash: secretHash,
         account_id: accountId,
         device_id: deviceId,
         ip,

@@ -3,7 +3,7 @@ import type { Dialect } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
 import { webApi } from './migrations/0002-web-api.js';
 import { relyingSites } from './migrations/0003-relying-sites.js';
-import { retention } from './migrations/0004-retention.js';
+import { sessions } from './migrations/0004-sessions.js';
 import type { Database } from './schema.js';
 
 /** One step of the schema, applied once, in order, inside a transaction. */
@@ -14,7 +14,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. A new migration is appended here. */
-export const migrations: readonly Migration[] = [foundation, webApi, relyingSites, retention];
+export const migrations: readonly Migration[] = [foundation, webApi, relyingSites, sessions];
 
 /**
  * Applies the migrations that have not run yet. Safe to call from several

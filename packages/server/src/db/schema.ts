@@ -128,7 +128,8 @@ export interface ChallengeTable {
 
 export interface SessionTable {
   id: string;
-  token_hash: string;
+  /** SHA-256 of the token's secret part (sessions/session-token.ts). */
+  secret_hash: string;
   account_id: string;
   device_id: string | null;
   ip: string;

@@ -1,13 +1,13 @@
-import { newId, randomString, runTransaction } from '@cipherpad/storage';
+import { runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { recordSuccess } from '../accounts/lockout.js';
 import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
-import { hashToken } from '../crypto/code-hasher.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { newSessionToken } from '../sessions/session-token.js';
 import { checkResponse } from './check-response.js';
 
 /** The refusals that mean a wrong response was counted. */
@@ -85,7 +85,7 @@ const claimChallenge = prepareQuery<{ id: string; now: number }, never>((db, p) 
 const insertSession = prepareQuery<
   {
     id: string;
-    tokenHash: string;
+    secretHash: string;
     accountId: string;
     deviceId: string;
     ip: string;
@@ -96,7 +96,7 @@ const insertSession = prepareQuery<
 >((db, p) =>
   db.insertInto('sessions').values({
     id: p.id,
-    token_hash: p.tokenHash,
+    secret_hash: p.secretHash,
     account_id: p.accountId,
     device_id: p.deviceId,
     ip: p.ip,
@@ -110,7 +110,7 @@ type SessionClaim = {
   readonly id: string;
   readonly now: number;
   readonly sessionId: string;
-  readonly tokenHash: string;
+  readonly secretHash: string;
   readonly accountId: string;
   readonly deviceId: string;
   readonly ip: string;
@@ -135,8 +135,8 @@ const claimAndOpenSessionPostgres = prepareQuery<
       where id = ${p.id} and status = 'pending' and expires_at > ${p.now}
       returning id
     ), opened as (
-      insert into sessions (id, token_hash, account_id, device_id, ip, created_at, expires_at)
-      select ${p.sessionId}, ${p.tokenHash}, ${p.accountId}, ${p.deviceId}, ${p.ip},
+      insert into sessions (id, secret_hash, account_id, device_id, ip, created_at, expires_at)
+      select ${p.sessionId}, ${p.secretHash}, ${p.accountId}, ${p.deviceId}, ${p.ip},
         cast(${p.now} as bigint), cast(${p.expiresAt} as bigint)
       from claimed
     ), cleared as (
@@ -196,13 +196,13 @@ export async function verifyLogin(
   const { accountId, deviceId } = matched;
   const now = clock.now();
 
-  const token = randomString(32, 'base64url');
+  const { id: sessionId, token, secretHash } = newSessionToken();
   const expiresAt = now + policy.sessionTtlMs;
   await claimAndOpenSession(services, {
     id,
     now,
-    sessionId: newId(),
-    tokenHash: hashToken(token),
+    sessionId,
+    secretHash,
     accountId,
     deviceId,
     ip,

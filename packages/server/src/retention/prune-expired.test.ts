@@ -98,7 +98,7 @@ describe('retention of expired sessions and login challenges', () => {
     const now = service.clock.now();
     const rows = Array.from({ length: 1_200 }, (_, i) => ({
       id: `expired-session-${String(i).padStart(6, '0')}`,
-      token_hash: `expired-token-hash-${i}`,
+      secret_hash: `expired-secret-hash-${i}`,
       account_id: alice.accountId,
       device_id: null,
       ip: '127.0.0.1',

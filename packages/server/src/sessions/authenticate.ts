@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { hashToken } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { parseSessionToken, sessionSecretMatches } from './session-token.js';
 import { csrfTokenFor, csrfTokenMatches, sessionCookie } from './web-session.js';
 
 /** The account behind a request's session. */
@@ -42,12 +42,15 @@ export async function authenticate(
     via = 'cookie';
   }
   if (!token) throw new ServiceError('ERR_UNAUTHENTICATED');
+  const parts = parseSessionToken(token);
+  if (!parts) throw new ServiceError('ERR_UNAUTHENTICATED');
   const session = await services.db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .leftJoin('devices as d', 'd.id', 's.device_id')
     .select([
       's.id',
+      's.secret_hash',
       's.account_id',
       's.device_id',
       's.expires_at',
@@ -55,9 +58,10 @@ export async function authenticate(
       'a.status',
       'd.status as device_status',
     ])
-    .where('s.token_hash', '=', hashToken(token))
+    .where('s.id', '=', parts.id)
     .executeTakeFirst();
   if (
+    !sessionSecretMatches(parts.secret, session?.secret_hash) ||
     !session ||
     session.expires_at <= services.clock.now() ||
     session.status !== 'active' ||
