@@ -4,6 +4,7 @@ export {
   type SigningDevice,
 } from './testing/device-request.js';
 export { activateWithCode, type Enrolled, enroll } from './testing/enroll.js';
+export { signIn } from './testing/sign-in.js';
 export {
   FakeClock,
   startTestService,

@@ -12,6 +12,15 @@ interface TestDatabase {
   items: { name: string; owner: string | null };
 }
 
+/** A promise and the function that resolves it: one side waits for the other. */
+function signal(): [Promise<void>, () => void] {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return [promise, resolve];
+}
+
 /** Counts the COMMITs run on `sqlite` by wrapping the statements it prepares for them. */
 function countCommits(sqlite: SqliteDatabase.Database): { readonly count: number } {
   const counter = { count: 0 };
@@ -312,14 +321,8 @@ describe('group-commit SQLite dialect', () => {
     });
 
     it('waits for a transaction that holds the lock, so it never reads its uncommitted writes', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let inserted!: () => void;
-      const wasInserted = new Promise<void>((resolve) => {
-        inserted = resolve;
-      });
+      const [held, release] = signal();
+      const [wasInserted, inserted] = signal();
       const transaction = db
         .transaction()
         .execute(async (trx) => {
@@ -428,14 +431,8 @@ describe('group-commit SQLite dialect', () => {
     });
 
     it('keeps the lock for the whole transaction: an autocommit read waits for its end', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let inserted!: () => void;
-      const wasInserted = new Promise<void>((resolve) => {
-        inserted = resolve;
-      });
+      const [held, release] = signal();
+      const [wasInserted, inserted] = signal();
       const transaction = runTransaction(db, async (trx) => {
         await insertItem(trx, { name: 'uncommitted' });
         inserted();

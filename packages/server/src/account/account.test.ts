@@ -2,6 +2,7 @@ import { computeResponse, parseQrUri } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceRequest } from '../testing/device-request.js';
 import { activateWithCode, type Enrolled, enroll } from '../testing/enroll.js';
+import { signIn as signInOverApi } from '../testing/sign-in.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
 
 let service: TestService;
@@ -19,20 +20,7 @@ afterAll(async () => {
 });
 
 async function signIn(user: { email: string; ocraKey: Uint8Array }): Promise<string> {
-  const login = (
-    await service.app.inject({ method: 'POST', url: '/v1/logins', payload: { email: user.email } })
-  ).json();
-  const response = await computeResponse(user.ocraKey, {
-    mode: 'authorization',
-    challenge: login.challenge,
-  });
-  const verified = await service.app.inject({
-    method: 'POST',
-    url: `/v1/logins/${login.id}/verify`,
-    payload: { response },
-  });
-  expect(verified.statusCode).toBe(200);
-  return verified.json().session.token;
+  return (await signInOverApi(service, user)).token;
 }
 
 function call(

@@ -1,6 +1,6 @@
-import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Enrolled, enroll } from '../testing/enroll.js';
+import { signIn } from '../testing/sign-in.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
 import { pruneExpired } from './prune-expired.js';
 
@@ -15,24 +15,6 @@ afterAll(async () => {
   await service?.close();
 });
 
-/** A login by the right response: its challenge and the session it opened. */
-async function logIn(): Promise<{ id: string; token: string }> {
-  const started = await service.app.inject({
-    method: 'POST',
-    url: '/v1/logins',
-    payload: { email: 'alice@example.com' },
-  });
-  const { id, challenge } = started.json() as { id: string; challenge: string };
-  const response = await computeResponse(alice.ocraKey, { mode: 'authorization', challenge });
-  const verified = await service.app.inject({
-    method: 'POST',
-    url: `/v1/logins/${id}/verify`,
-    payload: { response },
-  });
-  expect(verified.statusCode).toBe(200);
-  return { id, token: (verified.json() as { session: { token: string } }).session.token };
-}
-
 async function rowsOf(table: 'sessions' | 'challenges', ids: readonly string[]) {
   const { db } = service.services;
   return db.selectFrom(table).select('id').where('id', 'in', ids).execute();
@@ -41,7 +23,7 @@ async function rowsOf(table: 'sessions' | 'challenges', ids: readonly string[]) 
 describe('retention of expired sessions and login challenges', () => {
   it('deletes them once expired for longer than the policy keeps them, and nothing else', async () => {
     const { db, policy } = service.services;
-    const old = await logIn();
+    const old = await signIn(service, alice);
     const oldSession = await db
       .selectFrom('sessions')
       .select('id')
@@ -73,13 +55,13 @@ describe('retention of expired sessions and login challenges', () => {
     expect(await pruneExpired(service.services)).toEqual({ sessions: 0, loginChallenges: 0 });
 
     service.clock.advance(policy.retainExpiredMs);
-    const recent = await logIn();
+    const recent = await signIn(service, alice);
     const pruned = await pruneExpired(service.services);
     expect(pruned.sessions).toBeGreaterThanOrEqual(1);
     expect(pruned.loginChallenges).toBeGreaterThanOrEqual(1);
     expect(await rowsOf('sessions', [oldSession.id])).toEqual([]);
-    expect(await rowsOf('challenges', [old.id])).toEqual([]);
-    expect(await rowsOf('challenges', [recent.id])).toEqual([{ id: recent.id }]);
+    expect(await rowsOf('challenges', [old.loginId])).toEqual([]);
+    expect(await rowsOf('challenges', [recent.loginId])).toEqual([{ id: recent.loginId }]);
     expect(await rowsOf('challenges', ['confirmation-challenge-0000000001'])).toHaveLength(1);
 
     // The recent session still works; the old one is gone, as it was already expired.

@@ -1,7 +1,7 @@
-import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../crypto/code-hasher.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';
+import { signIn } from '../testing/sign-in.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
 import { newSessionToken, parseSessionToken, sessionSecretMatches } from './session-token.js';
 
@@ -54,19 +54,7 @@ describe('sessions found by id, opened only by their secret', () => {
   });
 
   it('answers the right token, and refuses its id with any other secret', async () => {
-    const started = await service.app.inject({
-      method: 'POST',
-      url: '/v1/logins',
-      payload: { email: 'alice@example.com' },
-    });
-    const { id, challenge } = started.json() as { id: string; challenge: string };
-    const response = await computeResponse(alice.ocraKey, { mode: 'authorization', challenge });
-    const verified = await service.app.inject({
-      method: 'POST',
-      url: `/v1/logins/${id}/verify`,
-      payload: { response },
-    });
-    const token = (verified.json() as { session: { token: string } }).session.token;
+    const { token } = await signIn(service, alice);
     const account = (bearer: string) =>
       service.app.inject({
         method: 'GET',
