@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { KeeperConfig } from './config/config.js';
 import { type DatabaseLocation, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { pruneExpired } from './db/prune-expired.js';
 import type { KeeperServices } from './services.js';
 import { sweepHeldTransfers } from './transfers/sweep-held.js';
 
@@ -18,7 +19,8 @@ export interface Keeper {
 
 /**
  * The composition root: opens the database, applies migrations, builds the
- * services and the HTTP app, and starts the sweeper of held transfers.
+ * services and the HTTP app, and starts the sweeper of held transfers (which
+ * also deletes expired sessions, logins and setting changes).
  * Tests replace the clock, the database location, the Cipherpad client and
  * the log.
  */
@@ -95,6 +97,8 @@ export async function startKeeper(
           sweeping = true;
           sweepHeldTransfers(services)
             .catch((error) => log.warn({ err: error }, 'sweep of held transfers failed'))
+            .then(() => pruneExpired(services.db, services.clock.now()))
+            .catch((error) => log.warn({ err: error }, 'retention sweep failed'))
             .finally(() => {
               sweeping = false;
             });

@@ -153,8 +153,22 @@ const noEntriesByAccount: Migration = {
   },
 };
 
+/**
+ * Indexes by expiry for the retention sweep (db/prune-expired.ts): sessions,
+ * pending logins and setting changes expire in about the order they are
+ * made, so each index only grows at its end.
+ */
+const expiryIndexes: Migration = {
+  name: '0003-expiry-indexes',
+  async up(db) {
+    for (const table of ['sessions', 'logins', 'settings_changes']) {
+      await db.schema.createIndex(`${table}_expires`).on(table).column('expires_at').execute();
+    }
+  },
+};
+
 /** Every migration, oldest first. A new migration is appended here. */
-export const migrations: readonly Migration[] = [ledger, noEntriesByAccount];
+export const migrations: readonly Migration[] = [ledger, noEntriesByAccount, expiryIndexes];
 
 /**
  * Applies the migrations that have not run yet. On PostgreSQL an advisory
