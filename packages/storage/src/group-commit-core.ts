@@ -158,6 +158,8 @@ export class GroupCommitCore {
     callback: (transactionExecutor: QueryExecutor) => Promise<T>,
   ): Promise<T> {
     await this.mutex.lock();
+    // The connection holds the lock from here to the end: nothing in a
+    // transaction gives it back before its COMMIT or rollback.
     const connection = new GroupCommitConnection(this);
     const provider = new TransactionConnectionProvider(connection);
     try {
@@ -166,26 +168,23 @@ export class GroupCommitCore {
       this.control.transaction.savepoint.run();
       connection.inTransaction = true;
       this.#transaction = { executor: transactionExecutor, connection };
+      let result: T;
+      let group: Group;
       try {
-        const result = await callback(transactionExecutor);
-        if (!connection.holdsLock) await connection.relock();
-        const group = this.liveGroup();
+        result = await callback(transactionExecutor);
+        group = this.liveGroup();
         this.control.transaction.release.run();
-        this.#endTransaction(connection, provider);
-        // Let others join the group before waiting for its COMMIT.
-        connection.unlock();
-        await group.committed;
-        return result;
       } catch (error) {
-        if (connection.inTransaction) {
-          if (!connection.holdsLock) await connection.relock();
-          this.#endTransaction(connection, provider);
-          this.undo(this.control.transaction);
-        }
+        this.#endTransaction(connection, provider);
+        this.undo(this.control.transaction);
         throw error;
       }
+      this.#endTransaction(connection, provider);
+      // Let others join the group before waiting for its COMMIT.
+      connection.unlock();
+      await group.committed;
+      return result;
     } finally {
-      provider.ended = true;
       connection.unlock();
     }
   }

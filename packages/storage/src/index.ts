@@ -1,8 +1,10 @@
 /**
  * Storage pieces the service and the keeper share: SQLite with group commit
- * and WAL checkpoints off the event loop, queries compiled once, and row ids
- * (time first), with the pool of random bytes they and tokens draw on.
+ * and WAL checkpoints off the event loop, queries compiled once, deletes in
+ * short batches, and row ids (time first), with the pool of random bytes they
+ * and tokens draw on.
  */
+export { deleteInBatches } from './delete-in-batches.js';
 export { runTransaction } from './direct-queries.js';
 export { GroupCommitSqliteDialect } from './group-commit-sqlite-dialect.js';
 export { newId } from './new-id.js';

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { deleteInBatches } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import type { KeeperDatabase } from './schema.js';
 
@@ -23,7 +23,7 @@ export interface Pruned {
 export async function pruneExpired(db: Kysely<KeeperDatabase>, now: number): Promise<Pruned> {
   const before = now - RETAIN_EXPIRED_MS;
   return {
-    sessions: await inBatches(() =>
+    sessions: await deleteInBatches(BATCH, (limit) =>
       db
         .deleteFrom('sessions')
         .where(
@@ -33,21 +33,21 @@ export async function pruneExpired(db: Kysely<KeeperDatabase>, now: number): Pro
             .selectFrom('sessions')
             .select('token_hash')
             .where('expires_at', '<', before)
-            .limit(BATCH),
+            .limit(limit),
         )
         .executeTakeFirst(),
     ),
-    logins: await inBatches(() =>
+    logins: await deleteInBatches(BATCH, (limit) =>
       db
         .deleteFrom('logins')
         .where(
           'id',
           'in',
-          db.selectFrom('logins').select('id').where('expires_at', '<', before).limit(BATCH),
+          db.selectFrom('logins').select('id').where('expires_at', '<', before).limit(limit),
         )
         .executeTakeFirst(),
     ),
-    settingsChanges: await inBatches(() =>
+    settingsChanges: await deleteInBatches(BATCH, (limit) =>
       db
         .deleteFrom('settings_changes')
         .where(
@@ -57,20 +57,9 @@ export async function pruneExpired(db: Kysely<KeeperDatabase>, now: number): Pro
             .selectFrom('settings_changes')
             .select('id')
             .where('expires_at', '<', before)
-            .limit(BATCH),
+            .limit(limit),
         )
         .executeTakeFirst(),
     ),
   };
-}
-
-/** Runs `batch` until it deletes fewer than a batch's worth, yielding between runs. */
-async function inBatches(batch: () => Promise<{ numDeletedRows: bigint }>): Promise<number> {
-  let deleted = 0;
-  for (;;) {
-    const { numDeletedRows } = await batch();
-    deleted += Number(numDeletedRows);
-    if (numDeletedRows < BigInt(BATCH)) return deleted;
-    await nextTurn();
-  }
 }

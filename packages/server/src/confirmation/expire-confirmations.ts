@@ -1,5 +1,6 @@
 import { runTransaction } from '@cipherpad/storage';
 import type { Services } from '../services.js';
+import { startSweeper } from '../sweeper.js';
 import { settleConfirmation } from './settle-confirmation.js';
 
 const BATCH = 100;
@@ -40,16 +41,7 @@ export async function expireConfirmations(services: Services): Promise<number> {
 
 /** Runs {@link expireConfirmations} every few seconds; clear the timer to stop. */
 export function startConfirmationSweeper(services: Services): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    expireConfirmations(services)
-      .catch((error: unknown) => services.log.warn({ err: error }, 'confirmation sweep failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, SWEEP_EVERY_MS);
-  timer.unref();
-  return timer;
+  return startSweeper(services.log, SWEEP_EVERY_MS, 'confirmation sweep failed', () =>
+    expireConfirmations(services),
+  );
 }

@@ -1,11 +1,6 @@
 import type { Kysely } from 'kysely';
 import { prepareQuery } from '../db/prepared-query.js';
-import type {
-  ChallengeMode,
-  ConfirmationKind,
-  ConfirmationStatus,
-  Database,
-} from '../db/schema.js';
+import type { ChallengeMode, ConfirmationTable, Database } from '../db/schema.js';
 import { enqueueWebhook } from '../webhooks/enqueue-webhook.js';
 import { confirmationView } from './confirmation-view.js';
 
@@ -40,19 +35,6 @@ export interface Settled {
   readonly webhook: boolean;
 }
 
-/** The confirmation's row as a settlement left it. */
-interface SettledRow {
-  site_id: string;
-  kind: ConfirmationKind;
-  operation_name: string | null;
-  description: string | null;
-  note: string | null;
-  status: ConfirmationStatus;
-  method: 'response' | 'approval' | null;
-  device_id: string | null;
-  completed_at: number | null;
-}
-
 const SETTLED_COLUMNS = [
   'site_id',
   'kind',
@@ -64,6 +46,9 @@ const SETTLED_COLUMNS = [
   'device_id',
   'completed_at',
 ] as const;
+
+/** The confirmation's row as a settlement left it. */
+type SettledRow = Pick<ConfirmationTable, (typeof SETTLED_COLUMNS)[number]>;
 
 /** Of concurrent settlements exactly one changes the row (and gets it back). */
 const confirm = prepareQuery<

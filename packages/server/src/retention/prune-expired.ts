@@ -1,5 +1,6 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { deleteInBatches } from '@cipherpad/storage';
 import type { Services } from '../services.js';
+import { startSweeper } from '../sweeper.js';
 
 /** Rows deleted per statement: each DELETE is short, and requests run between them. */
 const BATCH = 500;
@@ -22,23 +23,18 @@ export interface Pruned {
 export async function pruneExpired(services: Services): Promise<Pruned> {
   const { db, clock, policy } = services;
   const before = clock.now() - policy.retainExpiredMs;
-  let sessions = 0;
-  let loginChallenges = 0;
-  for (;;) {
-    const { numDeletedRows } = await db
+  const sessions = await deleteInBatches(BATCH, (limit) =>
+    db
       .deleteFrom('sessions')
       .where(
         'id',
         'in',
-        db.selectFrom('sessions').select('id').where('expires_at', '<', before).limit(BATCH),
+        db.selectFrom('sessions').select('id').where('expires_at', '<', before).limit(limit),
       )
-      .executeTakeFirst();
-    sessions += Number(numDeletedRows);
-    if (numDeletedRows < BigInt(BATCH)) break;
-    await nextTurn();
-  }
-  for (;;) {
-    const { numDeletedRows } = await db
+      .executeTakeFirst(),
+  );
+  const loginChallenges = await deleteInBatches(BATCH, (limit) =>
+    db
       .deleteFrom('challenges')
       .where(
         'id',
@@ -48,33 +44,19 @@ export async function pruneExpired(services: Services): Promise<Pruned> {
           .select('id')
           .where('expires_at', '<', before)
           .where('purpose', '=', 'login')
-          .limit(BATCH),
+          .limit(limit),
       )
-      .executeTakeFirst();
-    loginChallenges += Number(numDeletedRows);
-    if (numDeletedRows < BigInt(BATCH)) break;
-    await nextTurn();
-  }
+      .executeTakeFirst(),
+  );
   return { sessions, loginChallenges };
 }
 
 /** Runs {@link pruneExpired} every minute; clear the timer to stop. */
 export function startRetentionSweeper(services: Services): NodeJS.Timeout {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    pruneExpired(services)
-      .then((pruned) => {
-        if (pruned.sessions + pruned.loginChallenges > 0) {
-          services.log.info(pruned, 'expired sessions and login challenges deleted');
-        }
-      })
-      .catch((error: unknown) => services.log.warn({ err: error }, 'retention sweep failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, SWEEP_EVERY_MS);
-  timer.unref();
-  return timer;
+  return startSweeper(services.log, SWEEP_EVERY_MS, 'retention sweep failed', async () => {
+    const pruned = await pruneExpired(services);
+    if (pruned.sessions + pruned.loginChallenges > 0) {
+      services.log.info(pruned, 'expired sessions and login challenges deleted');
+    }
+  });
 }
