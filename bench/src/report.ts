@@ -4,7 +4,7 @@ import type { Machine } from './machine.js';
 import type { TargetResult } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { LoginTargetResult } from './targets.js';
-import type { TransferTargetResult } from './transfers.js';
+import { BENCH_SITE_REQUESTS_PER_MINUTE, type TransferTargetResult } from './transfers.js';
 
 /** A target that was not measured, and why. */
 export interface Skipped {
@@ -300,7 +300,9 @@ function formatTransfers(
     'node packages/server/dist/main.js (the service) and node packages/keeper/dist/main.js',
     `(the keeper), child processes, LOG_LEVEL and KEEPER_LOG_LEVEL=${settings.logLevel}, logs to /dev/null;`,
     'the keeper registered as a site with `site add --out`, reaching the service over',
-    'its confirmation API on 127.0.0.1',
+    'its confirmation API on 127.0.0.1; the service runs with',
+    `SITE_REQUESTS_PER_MINUTE=${BENCH_SITE_REQUESTS_PER_MINUTE}, because this one site carries every`,
+    'client’s load (the default, 60,000 a minute, would stop it at 500 transfers/s)',
   ]);
   paragraph('Load', [
     `${settings.clients} concurrent clients in the bench process (sharing the machine with both), each`,

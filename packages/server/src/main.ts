@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config/config.js';
 import { generateMasterKey } from './crypto/master-key.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { SiteCommandError, siteCommand } from './sites/site-command.js';
 import { startService } from './start-service.js';
 import { describeStartupError } from './startup-error.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     }
     return;
   }
+  boundHeapGrowth();
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(config);
