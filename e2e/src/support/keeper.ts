@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { type Keeper, loadKeeperConfig, startKeeper } from '@cipherpad/keeper';
 import { freePort, type RunningService } from './service.js';
 
@@ -27,20 +28,26 @@ export class RunningKeeper {
   static async start(service: RunningService): Promise<RunningKeeper> {
     const dataDir = mkdtempSync(join(tmpdir(), 'cipherpad-keeper-'));
     const siteFile = join(dataDir, 'keeper-site.json');
-    const added = spawnSync(
-      process.execPath,
-      [SERVER_MAIN, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', siteFile],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          CIPHERPAD_DATA_DIR: service.dataDir,
-          CIPHERPAD_PUBLIC_URL: `${service.url}/`,
-          LOG_LEVEL: 'silent',
+    // Asynchronously: the service runs in this process, and an event loop
+    // blocked in spawnSync could not commit the write group it may have
+    // open, so `site add` would wait for the write lock until it timed out.
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        [SERVER_MAIN, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', siteFile],
+        {
+          env: {
+            PATH: process.env.PATH ?? '',
+            CIPHERPAD_DATA_DIR: service.dataDir,
+            CIPHERPAD_PUBLIC_URL: `${service.url}/`,
+            LOG_LEVEL: 'silent',
+          },
+          encoding: 'utf8',
         },
-        encoding: 'utf8',
-      },
-    );
-    if (added.status !== 0) throw new Error(`site add failed: ${added.stderr}`);
+      );
+    } catch (error) {
+      throw new Error(`site add failed: ${(error as { stderr?: string }).stderr ?? error}`);
+    }
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const config = loadKeeperConfig({

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { computeResponse } from '@cipherpad/core';
 import {
   deviceRequest,
@@ -33,23 +34,28 @@ beforeAll(async () => {
   // startTestService keeps its SQLite file beside the (absent) site folder.
   const dataDir = dirname(service.services.config.siteDir);
   const out = join(dataDir, 'keeper-site.json');
-  const added = spawnSync(
-    process.execPath,
-    [serverMain, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', out],
-    {
-      env: {
-        ...process.env,
-        CIPHERPAD_DATA_DIR: dataDir,
-        CIPHERPAD_MASTER_KEY: masterKey,
-        DATABASE_URL: `sqlite:${join(dataDir, 'cipherpad.db')}`,
-        LOG_LEVEL: 'silent',
+  // Asynchronously: the service runs in this process, and an event loop
+  // blocked in spawnSync could not commit the write group it may have open,
+  // so `site add` would wait for the write lock until it timed out.
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      [serverMain, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', out],
+      {
+        env: {
+          ...process.env,
+          CIPHERPAD_DATA_DIR: dataDir,
+          CIPHERPAD_MASTER_KEY: masterKey,
+          DATABASE_URL: `sqlite:${join(dataDir, 'cipherpad.db')}`,
+          LOG_LEVEL: 'silent',
+        },
+        encoding: 'utf8',
       },
-      encoding: 'utf8',
-    },
-  );
-  if (added.status !== 0 || !existsSync(out)) {
-    throw new Error(`site add failed: ${added.stderr || added.status}`);
+    );
+  } catch (error) {
+    throw new Error(`site add failed: ${(error as { stderr?: string }).stderr ?? error}`);
   }
+  if (!existsSync(out)) throw new Error(`site add wrote no ${out}`);
   const site = JSON.parse(readFileSync(out, 'utf8'));
   keeper = await startTestKeeper({
     cipherpadUrl: url,
