@@ -15,6 +15,18 @@ interface Placeholder {
   readonly [PARAMETER]: string;
 }
 
+/** The SQL texts `queryPreparer` compiled, each with its prepared statement's name. */
+const statementNames = new Map<string, string>();
+
+/**
+ * The name under which a SQL text compiled by `queryPreparer` runs as a
+ * prepared statement (on PostgreSQL, see `openPostgres`), or `undefined`
+ * for any other text. One name per text, for the life of the process.
+ */
+export function preparedStatementName(sql: string): string | undefined {
+  return statementNames.get(sql);
+}
+
 function isPlaceholder(value: unknown): value is Placeholder {
   return typeof value === 'object' && value !== null && PARAMETER in value;
 }
@@ -63,6 +75,9 @@ export function queryPreparer<DB>() {
         };
         compiled = built.compile(executor);
         compiledBy.set(adapter, compiled);
+        if (!statementNames.has(compiled.sql)) {
+          statementNames.set(compiled.sql, `cipherpad_${statementNames.size + 1}`);
+        }
       }
       const parameters = compiled.parameters.map((value) =>
         isPlaceholder(value) ? params[value[PARAMETER]] : value,

@@ -1,6 +1,5 @@
-import { openSqlite, queryPreparer } from '@cipherpad/storage';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { openPostgres, openSqlite, queryPreparer } from '@cipherpad/storage';
+import type { Kysely } from 'kysely';
 import type { KeeperDatabase } from './schema.js';
 
 /** The SQL dialects the keeper stores its ledger in. */
@@ -36,20 +35,8 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     return { db, dialect: 'sqlite', close };
   }
 
-  const pool = new pg.Pool({
-    connectionString: location.url,
-    max: location.poolSize ?? 10,
-    // int8 columns hold minor units and millisecond times, kept well inside 2^53 (see ledger/money.ts).
-    types: {
-      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === 20
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format ?? 'text'),
-    },
-    ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
-  });
-  const db = new Kysely<KeeperDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const { db, close } = openPostgres<KeeperDatabase>(location);
+  return { db, dialect: 'postgres', close };
 }
 
 /** Prepared queries on the keeper's schema (see `queryPreparer`). */

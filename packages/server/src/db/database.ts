@@ -1,6 +1,5 @@
-import { openSqlite } from '@cipherpad/storage';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { openPostgres, openSqlite } from '@cipherpad/storage';
+import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /** The SQL dialects Cipherpad stores its data in. */
@@ -37,18 +36,6 @@ export function openDatabase(
     return { db, dialect: 'sqlite', close };
   }
 
-  const pool = new pg.Pool({
-    connectionString: location.url,
-    max: location.poolSize ?? 10,
-    // int8 (bigint) columns hold millisecond times, well inside 2^53.
-    types: {
-      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === 20
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format ?? 'text'),
-    },
-    ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
-  });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const { db, close } = openPostgres<Database>(location);
+  return { db, dialect: 'postgres', close };
 }
