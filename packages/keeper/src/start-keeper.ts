@@ -62,7 +62,9 @@ export async function startKeeper(
           },
           overrides.logger || stdout?.stream,
         );
-  const handle = openDatabase(overrides.database ?? config.database);
+  const handle = openDatabase(overrides.database ?? config.database, (message, err) =>
+    log.warn({ err }, message),
+  );
   try {
     await migrate(handle.db, handle.dialect);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type PostgresHandle } from './open-postgres.js';
 import { queryPreparer } from './prepared-query.js';
 
@@ -78,5 +78,31 @@ describe.skipIf(!url)('openPostgres', () => {
     await insert(handle.db, { id: 'c', n: 3 });
     // The same SQL text as the first test's insert: the same statement, no new one.
     expect(await prepared()).toEqual(before);
+  });
+
+  it('drops an idle connection the server ended, reports it, and opens a new one', async () => {
+    const warnings: { message: string; error: Error & { code?: string } }[] = [];
+    const own = openPostgres<TestDatabase>(
+      { url: url ?? '', schema, poolSize: 1 },
+      (message, error) => warnings.push({ message, error }),
+    );
+    const backend = async () =>
+      (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(own.db)).rows[0]?.pid;
+    try {
+      const pid = await backend();
+      await admin(`select pg_terminate_backend(${Number(pid)})`);
+      // Unheard, the pool's error event would have ended this process.
+      await vi.waitFor(() => expect(warnings).toHaveLength(1));
+      const [warning] = warnings;
+      expect(warning?.message).toMatch(/idle PostgreSQL connection failed/);
+      expect(warning?.error.code).toBe('57P01');
+      // Not the client, with its settings, that node-postgres attaches.
+      expect(Object.keys(warning?.error ?? {})).toEqual(['code']);
+      const next = await backend();
+      expect(next).toEqual(expect.any(Number));
+      expect(next).not.toBe(pid);
+    } finally {
+      await own.close();
+    }
   });
 });

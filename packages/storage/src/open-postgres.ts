@@ -34,9 +34,16 @@ export interface PostgresHandle<DB> {
  *   instead of on every call (the login bench: about 60% more cycles a
  *   second, half the database's CPU per cycle). Every other statement (built
  *   per call, migrations) runs unnamed, so the statements a connection keeps
- *   are bounded by the code, not by the traffic.
+ *   are bounded by the code, not by the traffic;
+ * - an idle connection that fails (the server restarted, or ended it) is
+ *   dropped from the pool and reported to `onWarning`, and the next query
+ *   opens a new one. Without a listener, node-postgres would throw that
+ *   error out of the process.
  */
-export function openPostgres<DB>(location: PostgresLocation): PostgresHandle<DB> {
+export function openPostgres<DB>(
+  location: PostgresLocation,
+  onWarning: (message: string, error: Error) => void = () => {},
+): PostgresHandle<DB> {
   const pool = new pg.Pool({
     connectionString: location.url,
     max: location.poolSize ?? 10,
@@ -47,6 +54,13 @@ export function openPostgres<DB>(location: PostgresLocation): PostgresHandle<DB>
           : pg.types.getTypeParser(oid, format ?? 'text'),
     },
     ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+  });
+  pool.on('error', (error: Error & { code?: string }) => {
+    // A fresh error: node-postgres hangs the whole client (its settings
+    // included) on the one it emits.
+    const reported = new Error(error.message);
+    if (error.code) Object.assign(reported, { code: error.code });
+    onWarning('an idle PostgreSQL connection failed and was dropped from the pool', reported);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingStatements(pool) }) });
   return { db, close: () => db.destroy() };

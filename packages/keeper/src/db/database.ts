@@ -27,15 +27,20 @@ export interface DatabaseHandle {
  * connection, one at a time: writers are serialized, so a ledger
  * transaction never sees another half-done; the writes of one event-loop
  * turn share one COMMIT (`GroupCommitSqliteDialect`). On PostgreSQL the ledger takes
- * row locks (its conditional `UPDATE`s) in a fixed order.
+ * row locks (its conditional `UPDATE`s) in a fixed order. `onWarning` hears
+ * of what the database recovered from by itself (see `openSqlite` and
+ * `openPostgres`).
  */
-export function openDatabase(location: DatabaseLocation): DatabaseHandle {
+export function openDatabase(
+  location: DatabaseLocation,
+  onWarning: (message: string, error: Error) => void = () => {},
+): DatabaseHandle {
   if (location.dialect === 'sqlite') {
-    const { db, close } = openSqlite<KeeperDatabase>(location.file);
+    const { db, close } = openSqlite<KeeperDatabase>(location.file, onWarning);
     return { db, dialect: 'sqlite', close };
   }
 
-  const { db, close } = openPostgres<KeeperDatabase>(location);
+  const { db, close } = openPostgres<KeeperDatabase>(location, onWarning);
   return { db, dialect: 'postgres', close };
 }
 

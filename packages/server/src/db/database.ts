@@ -25,7 +25,8 @@ export interface DatabaseHandle {
 /**
  * Opens the database: a SQLite file as `openSqlite` describes (WAL, every
  * acknowledged write committed, writes committed in groups, checkpoints off
- * the event loop), or a PostgreSQL pool.
+ * the event loop), or a PostgreSQL pool as `openPostgres` describes.
+ * `onWarning` hears of what the database recovered from by itself.
  */
 export function openDatabase(
   location: DatabaseLocation,
@@ -36,6 +37,6 @@ export function openDatabase(
     return { db, dialect: 'sqlite', close };
   }
 
-  const { db, close } = openPostgres<Database>(location);
+  const { db, close } = openPostgres<Database>(location, onWarning);
   return { db, dialect: 'postgres', close };
 }
