@@ -31,7 +31,7 @@ export interface PostgresHandle<DB> {
  * - with `schema`, each connection's `search_path` is that schema;
  * - the queries compiled once by `queryPreparer` run as named prepared
  *   statements, so PostgreSQL parses and plans each once per connection
- *   instead of on every call (the login bench: about 60% more cycles a
+ *   instead of on every call (the login bench: about 47% more cycles a
  *   second, half the database's CPU per cycle). Every other statement (built
  *   per call, migrations) runs unnamed, so the statements a connection keeps
  *   are bounded by the code, not by the traffic;

@@ -1,4 +1,4 @@
-import { openPostgres, openSqlite } from '@cipherpad/storage';
+import { openPostgres, openSqlite, type PostgresLocation } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -8,12 +8,7 @@ export type Dialect = 'sqlite' | 'postgres';
 /** Where the data lives: a SQLite file, or a PostgreSQL server (optionally one schema of it). */
 export type DatabaseLocation =
   | { readonly dialect: 'sqlite'; readonly file: string }
-  | {
-      readonly dialect: 'postgres';
-      readonly url: string;
-      readonly schema?: string;
-      readonly poolSize?: number;
-    };
+  | ({ readonly dialect: 'postgres' } & PostgresLocation);
 
 /** An open database: the typed query layer, its dialect, and how to close it. */
 export interface DatabaseHandle {
