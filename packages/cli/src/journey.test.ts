@@ -66,7 +66,12 @@ describe('cipherpad register (non-interactive: pending, then continued)', () => 
     const result = await cli(['register', '--email-code', emailCode, '--state', aliceState]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('  cipherpad register --sms-code CODE\n');
-    expect(readJson(aliceState).pending).toBeDefined();
+    expect(readJson(aliceState).pending).toEqual({
+      server: server.url,
+      registrationId: expect.any(String),
+      email: ALICE,
+      phone: ALICE_PHONE,
+    });
   });
 
   it('refuses a wrong SMS code with the server code, and keeps the registration', async () => {
@@ -76,7 +81,12 @@ describe('cipherpad register (non-interactive: pending, then continued)', () => 
       stdout: '',
       stderr: 'cipherpad: The code is not correct: 4 attempts left (ERR_CODE_INVALID)\n',
     });
-    expect(readJson(aliceState).pending).toBeDefined();
+    expect(readJson(aliceState).pending).toEqual({
+      server: server.url,
+      registrationId: expect.any(String),
+      email: ALICE,
+      phone: ALICE_PHONE,
+    });
   });
 
   it('completes with the SMS code, clears the pending registration and sends the activation code', async () => {

@@ -53,7 +53,9 @@ describe('payment question', () => {
 
   it('is the same with a synchronous SHA-256 as with Web Crypto', async () => {
     const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
-    for (const vector of cases.filter((entry) => entry.question !== undefined)) {
+    const answered = cases.filter((entry) => entry.question !== undefined);
+    expect(answered.length).toBeGreaterThan(0);
+    for (const vector of answered) {
       const { challenge, amount, purse } = vector;
       expect(await paymentQuestion({ challenge, amount, purse }, sha256)).toBe(vector.question);
     }

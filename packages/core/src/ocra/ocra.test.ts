@@ -127,7 +127,9 @@ describe('OCRA RFC 6287 appendix C', () => {
   );
 
   it('gives the same responses from the RFC PIN hash as from the PIN', async () => {
-    for (const vector of vectors.filter((v) => v.password !== undefined)) {
+    const withPin = vectors.filter((v) => v.password !== undefined);
+    expect(withPin.length).toBeGreaterThan(0);
+    for (const vector of withPin) {
       const { password: _pin, ...inputs } = inputsOf(vector);
       const response = await generateOcra(vector.suite, hexToBytes(vector.key), {
         ...inputs,
@@ -138,7 +140,9 @@ describe('OCRA RFC 6287 appendix C', () => {
   });
 
   it('gives the timestamp vectors from the time of Appendix B', async () => {
-    for (const vector of vectors.filter((v) => v.timeStep !== undefined)) {
+    const timed = vectors.filter((v) => v.timeStep !== undefined);
+    expect(timed.length).toBeGreaterThan(0);
+    for (const vector of timed) {
       const { timeStep: _t, ...inputs } = inputsOf(vector);
       const response = await generateOcra(vector.suite, hexToBytes(vector.key), {
         ...inputs,

@@ -54,22 +54,44 @@ describe('Cipherpad responses (protocol v1 vectors)', () => {
     },
   );
 
-  it('gives a different response when the amount or the purse changes', () => {
+  it('gives a different response when the amount or the purse changes, the same for another spelling', async () => {
     const base = responses.find((v) => v.mode === 'payment' && v.amount === '10,50');
-    const otherAmount = responses.find(
-      (v) => v.mode === 'payment' && v.amount === '10.51' && v.key === base?.key,
-    );
-    const otherPurse = responses.find((v) => v.purse === 'Z123456789013' && v.key === base?.key);
-    const sameSpelledOtherwise = responses.find(
-      (v) =>
-        v.mode === 'payment' &&
-        v.amount === '10.5' &&
-        v.purse === '123456789012' &&
-        v.key === base?.key,
-    );
-    expect(base).toBeDefined();
-    expect(otherAmount?.response).not.toBe(base?.response);
-    expect(otherPurse?.response).not.toBe(base?.response);
-    expect(sameSpelledOtherwise?.response).toBe(base?.response);
+    if (!base?.purse) throw new Error('no payment vector for 10,50 with a purse');
+    const key = hexToBytes(base.key);
+    const respond = (amount: string, purse: string) =>
+      computeResponse(key, { mode: 'payment', challenge: base.challenge, amount, purse });
+    expect(await respond('10,50', base.purse)).toBe(base.response);
+    for (const [amount, purse] of [
+      ['10.51', base.purse],
+      ['105', base.purse],
+      ['1.05', base.purse],
+      ['10,50', 'Z123456789013'],
+      ['10,50', 'Z213456789012'],
+    ] as const) {
+      expect(await respond(amount, purse), `${amount} ${purse}`).not.toBe(base.response);
+    }
+    for (const [amount, purse] of [
+      ['10.5', '123456789012'],
+      ['010.500', 'z123456789012'],
+      ['10,5', 'Z 1234 5678 9012'],
+    ] as const) {
+      expect(await respond(amount, purse), `${amount} ${purse}`).toBe(base.response);
+    }
+    // The vectors that spell these cases agree with what was computed.
+    const listed = (amount: string, purse: string) =>
+      responses.filter(
+        (v) =>
+          v.mode === 'payment' &&
+          v.key === base.key &&
+          v.challenge === base.challenge &&
+          v.amount === amount &&
+          v.purse === purse,
+      );
+    const otherAmount = listed('10.51', base.purse);
+    const sameSpelledOtherwise = listed('10.5', '123456789012');
+    expect(otherAmount).toHaveLength(1);
+    expect(sameSpelledOtherwise).toHaveLength(1);
+    expect(otherAmount[0]?.response).toBe(await respond('10.51', base.purse));
+    expect(sameSpelledOtherwise[0]?.response).toBe(base.response);
   });
 });

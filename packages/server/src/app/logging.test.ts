@@ -63,6 +63,8 @@ describe('structured logs', () => {
       for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
       const log = lines.join('\n');
       expect(log).toContain('"path":"/v1/logins"');
+      // The device key twice, the email code and link, the phone and activation codes, a response, a token.
+      expect(secrets.filter((s) => s.length >= 6).length).toBeGreaterThanOrEqual(8);
       for (const secret of secrets.filter((s) => s.length >= 6)) {
         expect(log).not.toContain(secret);
       }

@@ -33,11 +33,25 @@ describe('site texts in English and Russian', () => {
   });
 
   it('give every plural form Russian needs', () => {
-    for (const [key, message] of Object.entries(ru)) {
-      if (typeof message === 'string') continue;
-      expect(message.one, key).toBeDefined();
-      expect(message.few, key).toBeDefined();
-      expect(message.many, key).toBeDefined();
+    const plural = Object.keys(en).filter(
+      (key) => typeof en[key as keyof typeof en] !== 'string',
+    ) as (keyof typeof en)[];
+    // The site has counted texts (attempts left, blocks left, messages); none may lose its forms.
+    expect(plural.length).toBeGreaterThanOrEqual(3);
+    const russianPlural = Object.keys(ru).filter(
+      (key) => typeof ru[key as keyof typeof ru] !== 'string',
+    );
+    expect(russianPlural.sort()).toEqual([...plural].sort());
+    for (const key of plural) {
+      const message = ru[key];
+      if (typeof message === 'string') throw new Error(`${key} is not plural in Russian`);
+      for (const form of ['one', 'few', 'many', 'other'] as const) {
+        expect(message[form], `${key}.${form}`).toBeTypeOf('string');
+      }
+      // 1, 2 and 5 take Russian's three forms (CLDR: one, few, many).
+      expect(formatMessage('ru', message, { n: 1 }), key).toBe(message.one.replace('{n}', '1'));
+      expect(formatMessage('ru', message, { n: 2 }), key).toBe(message.few?.replace('{n}', '2'));
+      expect(formatMessage('ru', message, { n: 5 }), key).toBe(message.many?.replace('{n}', '5'));
     }
   });
 
