@@ -58,6 +58,10 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
   app.post<{ Body: { email: string } }>(
     '/api/login',
     {
+      config: {
+        csrfExempt:
+          'starts a login: there is no session yet, hence no token; it only asks Cipherpad for a challenge',
+      },
       schema: {
         body: {
           type: 'object',
@@ -102,6 +106,10 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
   app.post<{ Params: { id: string }; Body: { response: string } }>(
     '/api/login/:id/verify',
     {
+      config: {
+        csrfExempt:
+          'ends a login before any session exists: the login id is known only to the page that started it and the SameSite=Strict login cookie binds it to that browser',
+      },
       schema: {
         params: idParams,
         body: {
