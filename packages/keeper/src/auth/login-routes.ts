@@ -1,6 +1,7 @@
 import { newId } from '@cipherpad/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeeperError } from '../errors.js';
+import { withinWrongAnswerLimit } from '../limits/wrong-answer-limit.js';
 import type { KeeperServices } from '../services.js';
 import { normalizeEmail, openWallet } from '../wallet/open-wallet.js';
 import {
@@ -122,9 +123,11 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
     },
     async (request, reply) => {
       const login = await pendingLogin(services, request);
-      const state = await services.cipherpad.verifyConfirmation(
-        login.confirmation_id,
-        request.body.response.replace(/[\s-]/g, ''),
+      const state = await withinWrongAnswerLimit(services, request.ip, () =>
+        services.cipherpad.verifyConfirmation(
+          login.confirmation_id,
+          request.body.response.replace(/[\s-]/g, ''),
+        ),
       );
       if (state.status !== 'confirmed')
         throw new KeeperError('ERR_CHALLENGE_CLOSED', { status: 410 });
