@@ -1,7 +1,7 @@
 // `npm start`: the Cipherpad service and the demo keeper, in one terminal.
 // 1. starts the service (packages/server/dist/main.js) and waits for its health check;
-// 2. registers the keeper as a site once (`site add --if-missing`), writing its
-//    credentials to <data>/keeper-site.json;
+// 2. registers the keeper as a site once (`site add --if-missing`), with its
+//    webhook URL, writing its credentials to <data>/keeper-site.json;
 // 3. starts the keeper (packages/keeper/dist/main.js), which reads that file.
 // Ctrl-C (or SIGTERM) stops both; if either stops by itself, the other is stopped too.
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,6 +20,15 @@ const dataDir = resolve(
   env.KEEPER_DATA_DIR?.trim() || env.CIPHERPAD_DATA_DIR?.trim() || 'data',
 );
 const siteFile = env.KEEPER_SITE_FILE?.trim() || join(dataDir, 'keeper-site.json');
+const keeperHost = env.KEEPER_HOST?.trim() || '127.0.0.1';
+const keeperUrl = `http://${keeperHost === '0.0.0.0' || keeperHost === '::' ? '127.0.0.1' : keeperHost}:${env.KEEPER_PORT?.trim() || '8081'}`;
+// The demo keeper receives its webhooks on loopback, an inside address the
+// service refuses unless told otherwise: in development only, and only when
+// the operator has not decided it.
+const serviceEnv =
+  env.CIPHERPAD_ENV?.trim() !== 'production' && env.WEBHOOK_ALLOW_INTERNAL === undefined
+    ? { WEBHOOK_ALLOW_INTERNAL: 'true' }
+    : {};
 
 const children = new Set();
 let stopping = false;
@@ -73,15 +82,31 @@ async function waitForService() {
   return false;
 }
 
-run('service', [server]);
+run('service', [server], serviceEnv);
 if (!(await waitForService())) {
   process.stderr.write(`start: the service did not answer at ${serviceUrl}/health\n`);
   stop(1);
 } else if (!stopping) {
   const added = spawnSync(
     process.execPath,
-    [server, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', siteFile],
-    { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    [
+      server,
+      'site',
+      'add',
+      '--name',
+      'Keeper Demo',
+      '--webhook-url',
+      `${keeperUrl}/webhooks/cipherpad`,
+      '--if-missing',
+      '--out',
+      siteFile,
+    ],
+    {
+      cwd: root,
+      env: { ...env, ...serviceEnv },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
   );
   if (added.status !== 0) {
     process.stderr.write(

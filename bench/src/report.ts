@@ -4,7 +4,11 @@ import type { Machine } from './machine.js';
 import type { TargetResult } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { LoginTargetResult } from './targets.js';
-import { BENCH_SITE_REQUESTS_PER_MINUTE, type TransferTargetResult } from './transfers.js';
+import {
+  BENCH_KEEPER_WRONG_ANSWERS,
+  BENCH_SITE_REQUESTS_PER_MINUTE,
+  type TransferTargetResult,
+} from './transfers.js';
 
 /** A target that was not measured, and why. */
 export interface Skipped {
@@ -302,7 +306,9 @@ function formatTransfers(
     'the keeper registered as a site with `site add --out`, reaching the service over',
     'its confirmation API on 127.0.0.1; the service runs with',
     `SITE_REQUESTS_PER_MINUTE=${BENCH_SITE_REQUESTS_PER_MINUTE}, because this one site carries every`,
-    'client’s load (the default, 60,000 a minute, would stop it at 500 transfers/s)',
+    'client’s load (the default, 60,000 a minute, would stop it at 500 transfers/s), and',
+    `the keeper with KEEPER_WRONG_ANSWERS_PER_ADDRESS=${BENCH_KEEPER_WRONG_ANSWERS}, because every client`,
+    'confirms from 127.0.0.1 (each answer still takes and gives back its allowance)',
   ]);
   paragraph('Load', [
     `${settings.clients} concurrent clients in the bench process (sharing the machine with both), each`,

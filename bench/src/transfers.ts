@@ -28,6 +28,16 @@ const AMOUNT = '0.01';
  */
 export const BENCH_SITE_REQUESTS_PER_MINUTE = 6_000_000;
 
+/**
+ * The keeper's wrong answers allowed per client address, for the bench.
+ * Every client confirms from 127.0.0.1, and the keeper takes an answer's
+ * allowance before it asks Cipherpad, giving it back once the answer is
+ * right: with the default (20), more than 20 confirmations in flight at
+ * once from that one address would be refused. The take and the give-back
+ * still run for every confirmation, so their cost is measured.
+ */
+export const BENCH_KEEPER_WRONG_ANSWERS = 1_000_000;
+
 /** The confirmed-transfer benchmark on one database (the service's and the keeper's). */
 export interface TransferTargetResult extends TargetResult {
   readonly dialect: BenchDatabase['dialect'];
@@ -147,6 +157,7 @@ export async function benchTransfers(
         KEEPER_SITE_FILE: siteFile,
         KEEPER_LOG_LEVEL: options.logLevel,
         CIPHERPAD_URL: serviceUrl,
+        KEEPER_WRONG_ANSWERS_PER_ADDRESS: String(BENCH_KEEPER_WRONG_ANSWERS),
         ...(keeperLocation.dialect === 'postgres'
           ? { KEEPER_DATABASE_URL: keeperLocation.url }
           : {}),

@@ -158,6 +158,13 @@ describe.runIf(browserTestsEnabled)('a person paying with the keeper', () => {
     await screenshot(wallet, 'keeper-07-history');
   });
 
+  it('signs out, the page sending the CSRF token the keeper now asks of a logout', async () => {
+    await wallet.getByTestId('sign-out').click();
+    await visible(wallet.getByTestId('email'), 10_000);
+    const session = await wallet.evaluate(async () => (await fetch('/api/session')).json());
+    expect(session).toMatchObject({ signedIn: false });
+  });
+
   /** Fills the transfer form for `recipient` in Z and sends it. */
   async function fillTransfer(amount: string, note: string): Promise<void> {
     await visible(wallet.getByTestId('transfer-form'));

@@ -68,6 +68,9 @@ describe('npm start', () => {
     for (const file of ['cipherpad.db', 'keeper.db', 'master.key', 'keeper-site.json']) {
       expect([file, mode(file)]).toEqual([file, 0o600]);
     }
+    // The keeper gets its webhooks on loopback, which start.mjs allows in development.
+    const site = JSON.parse(readFileSync(join(dataDir, 'keeper-site.json'), 'utf8'));
+    expect(site.webhookUrl).toBe(`http://127.0.0.1:${keeperPort}/webhooks/cipherpad`);
 
     started.kill('SIGTERM');
     const [code] = await once(started, 'exit');

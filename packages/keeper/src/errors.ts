@@ -26,6 +26,10 @@ export const KEEPER_ERRORS = {
   },
   ERR_NOT_SIGNED_IN: { status: 401, message: 'Sign in first.' },
   ERR_CSRF: { status: 403, message: 'The CSRF token is missing or wrong.' },
+  ERR_RATE_LIMITED_FAILURES: {
+    status: 429,
+    message: 'Too many wrong responses from this address. Try again later.',
+  },
   ERR_LOGIN_NOT_FOUND: {
     status: 404,
     message: 'No such login, or it was started in another browser.',

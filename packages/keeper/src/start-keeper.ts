@@ -7,6 +7,7 @@ import type { KeeperConfig } from './config/config.js';
 import { type DatabaseLocation, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { pruneExpired } from './db/prune-expired.js';
+import { pruneWrongAnswers } from './limits/wrong-answer-limit.js';
 import type { KeeperServices } from './services.js';
 import { sweepHeldTransfers } from './transfers/sweep-held.js';
 
@@ -100,6 +101,7 @@ export async function startKeeper(
           sweepHeldTransfers(services)
             .catch((error) => log.warn({ err: error }, 'sweep of held transfers failed'))
             .then(() => pruneExpired(services.db, services.clock.now()))
+            .then(() => pruneWrongAnswers(services.db, services.clock.now()))
             .catch((error) => log.warn({ err: error }, 'retention sweep failed'))
             .finally(() => {
               sweeping = false;

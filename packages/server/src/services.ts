@@ -13,6 +13,7 @@ import type { Policy } from './policy.js';
 import { FailureThrottle } from './rate-limit/failure-throttle.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { SiteRequestLimiter } from './rate-limit/site-request-limiter.js';
+import { type Resolver, systemResolver } from './webhooks/webhook-address.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 /** Everything a feature needs, built once by {@link createServices}. */
@@ -49,6 +50,8 @@ export function createServices(deps: {
   masterKey: Uint8Array;
   transports: Transports;
   events?: EventBus;
+  /** Resolves webhook hosts; the system resolver unless a test gives its own. */
+  resolve?: Resolver;
 }): Services {
   const secrets = new SecretBox(deps.masterKey);
   return {
@@ -81,6 +84,10 @@ export function createServices(deps: {
       log: deps.log,
       secrets,
       retryForMs: deps.policy.webhookRetryForMs,
+      network: {
+        resolve: deps.resolve ?? systemResolver,
+        allowInternal: deps.config.webhookAllowInternal,
+      },
     }),
   };
 }

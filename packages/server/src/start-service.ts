@@ -14,6 +14,7 @@ import { createSmtpTransport } from './delivery/smtp-transport.js';
 import { defaultPolicy, type Policy } from './policy.js';
 import { startRetentionSweeper } from './retention/prune-expired.js';
 import { createServices, type Services } from './services.js';
+import type { Resolver } from './webhooks/webhook-address.js';
 
 /** A running service: its HTTP app (not yet listening) and its services. */
 export interface Service {
@@ -49,6 +50,8 @@ export async function startService(
     database?: DatabaseLocation;
     /** `false` silences the log; a stream receives it (tests read what was logged). */
     logger?: false | DestinationStream;
+    /** Resolves webhook hosts (tests map names to loopback addresses). */
+    resolve?: Resolver;
   } = {},
 ): Promise<Service> {
   const location: DatabaseLocation = overrides.database ?? config.database;
@@ -74,6 +77,7 @@ export async function startService(
     log,
     masterKey,
     transports: overrides.transports ?? transportsFor(config),
+    ...(overrides.resolve ? { resolve: overrides.resolve } : {}),
   });
   const app = await buildApp(services, log);
   services.delivery.start();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { installCsrfGuard } from '../auth/csrf-guard.js';
 import { loginRoutes } from '../auth/login-routes.js';
 import { webhookRoutes } from '../cipherpad/webhook-routes.js';
 import { KEEPER_ERRORS, KeeperError } from '../errors.js';
@@ -72,6 +73,7 @@ export async function buildApp(
     reply.code(404).send({ error: 'ERR_NOT_FOUND', message: KEEPER_ERRORS.ERR_NOT_FOUND.message }),
   );
 
+  installCsrfGuard(app, services);
   app.get('/health', async () => ({
     status: 'ok',
     configured: services.config.credentials !== null,

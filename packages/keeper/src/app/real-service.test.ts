@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,15 +20,29 @@ import { startTestKeeper, type TestKeeper } from '../testing/test-keeper.js';
 /**
  * The keeper against the real Cipherpad service, started in this process on
  * a free port (SQLite, outbox delivery), the keeper registered as a site the
- * way an operator does it (`site add --out`, on the built service).
+ * way an operator does it (`site add --webhook-url … --out`, on the built
+ * service), listening on loopback for the service's webhooks, which the
+ * operator allows inside (`WEBHOOK_ALLOW_INTERNAL`), as `npm start` does.
  */
 const serverMain = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
 const masterKey = randomBytes(32).toString('base64url');
 let service: TestService;
 let keeper: TestKeeper;
 
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 beforeAll(async () => {
-  service = await startTestService({ dialect: 'sqlite', env: { CIPHERPAD_MASTER_KEY: masterKey } });
+  service = await startTestService({
+    dialect: 'sqlite',
+    env: { CIPHERPAD_MASTER_KEY: masterKey, WEBHOOK_ALLOW_INTERNAL: 'true' },
+  });
   await service.app.listen({ host: '127.0.0.1', port: 0 });
   const address = service.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
@@ -34,13 +50,25 @@ beforeAll(async () => {
   // startTestService keeps its SQLite file beside the (absent) site folder.
   const dataDir = dirname(service.services.config.siteDir);
   const out = join(dataDir, 'keeper-site.json');
+  const keeperPort = await freePort();
   // Asynchronously: the service runs in this process, and an event loop
   // blocked in spawnSync could not commit the write group it may have open,
   // so `site add` would wait for the write lock until it timed out.
   try {
     await promisify(execFile)(
       process.execPath,
-      [serverMain, 'site', 'add', '--name', 'Keeper Demo', '--if-missing', '--out', out],
+      [
+        serverMain,
+        'site',
+        'add',
+        '--name',
+        'Keeper Demo',
+        '--webhook-url',
+        `http://127.0.0.1:${keeperPort}/webhooks/cipherpad`,
+        '--if-missing',
+        '--out',
+        out,
+      ],
       {
         env: {
           ...process.env,
@@ -48,6 +76,7 @@ beforeAll(async () => {
           CIPHERPAD_MASTER_KEY: masterKey,
           DATABASE_URL: `sqlite:${join(dataDir, 'cipherpad.db')}`,
           LOG_LEVEL: 'silent',
+          WEBHOOK_ALLOW_INTERNAL: 'true',
         },
         encoding: 'utf8',
       },
@@ -61,7 +90,11 @@ beforeAll(async () => {
     cipherpadUrl: url,
     clientId: site.clientId,
     clientSecret: site.clientSecret,
+    webhookSecret: site.webhookSecret,
+    // The service's clock signs the webhooks' timestamps; the keeper checks them on the same one.
+    clock: service.clock,
   });
+  await keeper.app.listen({ host: '127.0.0.1', port: keeperPort });
 });
 afterAll(async () => {
   await keeper?.close();
@@ -134,6 +167,67 @@ describe('keeper with the real Cipherpad service', () => {
     expect(done.json().status).toBe('completed');
     const wallet = (await browser.call('GET', '/api/wallet')).json();
     expect(wallet.purses[0].balance).toBe('974.50');
+    expect(await auditLedger(keeper.services.db)).toEqual([]);
+  });
+
+  it('commits a transfer approved online from the service’s own webhook, signed by its dispatcher and checked by the keeper', async () => {
+    const payer = await enroll(service, 'hookpayer@example.com', '+442079460102');
+    const browser = keeper.browser();
+    const approve = (uri: string, matchNumber: unknown) => {
+      const requestId = new URL(uri.replace(/^cipherpad:/, 'cipherpad://x/')).searchParams.get('i');
+      return deviceRequest(service, payer, 'POST', `/v1/device/requests/${requestId}/approve`, {
+        number: String(matchNumber),
+      });
+    };
+    const login = (await browser.call('POST', '/api/login', { email: payer.email })).json();
+    expect((await approve(login.uri, login.matchNumber)).statusCode).toBe(200);
+    expect(
+      (await browser.call('GET', `/api/login/${login.id}/status?wait=5`)).json(),
+    ).toMatchObject({ signedIn: true });
+    const change = (
+      await browser.call('POST', '/api/settings/changes', { method: 'cipherpad' })
+    ).json();
+    const applied = await browser.call('POST', `/api/settings/changes/${change.id}/verify`, {
+      response: await computeResponse(payer.ocraKey, {
+        mode: 'authorization',
+        challenge: change.challenge,
+      }),
+    });
+    expect(applied.json()).toMatchObject({ applied: true });
+
+    const held = (
+      await browser.call('POST', '/api/transfers', {
+        currency: 'Z',
+        to: 'hookshop@example.com',
+        amount: '12.34',
+      })
+    ).json();
+    expect(held).toMatchObject({ status: 'held' });
+    const transfer = await keeper.services.db
+      .selectFrom('transfers')
+      .select('confirmation_id')
+      .where('id', '=', held.id)
+      .executeTakeFirstOrThrow();
+    expect((await approve(held.confirmation.uri, held.confirmation.matchNumber)).statusCode).toBe(
+      200,
+    );
+    // Nothing asks Cipherpad here (no poll, no sweeper): only the webhook can commit it.
+    let view = held;
+    for (let waited = 0; view.status === 'held' && waited < 15_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      view = (await browser.call('GET', `/api/transfers/${held.id}`)).json();
+    }
+    expect(view.status).toBe('completed');
+    const deliveries = await service.services.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', 'attempts'])
+      .where('confirmation_id', '=', transfer.confirmation_id as string)
+      .execute();
+    // Accepted at the first attempt: the keeper answers 2xx only to a signature it verified.
+    expect(deliveries).toContainEqual({ status: 'delivered', attempts: 1 });
+    expect(deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
+    const wallet = (await browser.call('GET', '/api/wallet')).json();
+    expect(wallet.purses[0].balance).toBe('987.66');
     expect(await auditLedger(keeper.services.db)).toEqual([]);
   });
 });

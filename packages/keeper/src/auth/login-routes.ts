@@ -1,6 +1,7 @@
 import { newId } from '@cipherpad/storage';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeeperError } from '../errors.js';
+import { withinWrongAnswerLimit } from '../limits/wrong-answer-limit.js';
 import type { KeeperServices } from '../services.js';
 import { normalizeEmail, openWallet } from '../wallet/open-wallet.js';
 import {
@@ -58,6 +59,10 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
   app.post<{ Body: { email: string } }>(
     '/api/login',
     {
+      config: {
+        csrfExempt:
+          'starts a login: there is no session yet, hence no token; it only asks Cipherpad for a challenge',
+      },
       schema: {
         body: {
           type: 'object',
@@ -102,6 +107,10 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
   app.post<{ Params: { id: string }; Body: { response: string } }>(
     '/api/login/:id/verify',
     {
+      config: {
+        csrfExempt:
+          'ends a login before any session exists: the login id is known only to the page that started it and the SameSite=Strict login cookie binds it to that browser',
+      },
       schema: {
         params: idParams,
         body: {
@@ -114,9 +123,11 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
     },
     async (request, reply) => {
       const login = await pendingLogin(services, request);
-      const state = await services.cipherpad.verifyConfirmation(
-        login.confirmation_id,
-        request.body.response.replace(/[\s-]/g, ''),
+      const state = await withinWrongAnswerLimit(services, request.ip, () =>
+        services.cipherpad.verifyConfirmation(
+          login.confirmation_id,
+          request.body.response.replace(/[\s-]/g, ''),
+        ),
       );
       if (state.status !== 'confirmed')
         throw new KeeperError('ERR_CHALLENGE_CLOSED', { status: 410 });

@@ -1,4 +1,4 @@
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
@@ -84,11 +84,28 @@ const sessionByHash = prepareQuery((db, p: { tokenHash: string }) =>
     .where('sessions.token_hash', '=', p.tokenHash),
 );
 
-/** The signed-in user and the session's CSRF token, or null. */
-export async function currentSession(
+type Session = { user: User; csrfToken: string; tokenHash: string };
+
+/** The session each request was found to have: the CSRF guard and the route ask once. */
+const sessionOfRequest = new WeakMap<FastifyRequest, Promise<Session | null>>();
+
+/** The signed-in user and the session's CSRF token, or null (looked up once per request). */
+export function currentSession(
   services: KeeperServices,
   request: FastifyRequest,
-): Promise<{ user: User; csrfToken: string; tokenHash: string } | null> {
+): Promise<Session | null> {
+  let found = sessionOfRequest.get(request);
+  if (!found) {
+    found = lookUpSession(services, request);
+    sessionOfRequest.set(request, found);
+  }
+  return found;
+}
+
+async function lookUpSession(
+  services: KeeperServices,
+  request: FastifyRequest,
+): Promise<Session | null> {
   const token = readCookie(request, SESSION_COOKIE);
   if (!token) return null;
   const tokenHash = hashToken(token);
@@ -100,8 +117,8 @@ export async function currentSession(
 
 /**
  * The signed-in user of a request, or `ERR_NOT_SIGNED_IN`. A request that
- * changes something must carry the session's CSRF token in `X-CSRF-Token`
- * (compared in constant time), or it is `ERR_CSRF`.
+ * changes something has already shown the session's CSRF token to the
+ * keeper's single guard (auth/csrf-guard.ts) before it got here.
  */
 export async function requireUser(
   services: KeeperServices,
@@ -109,17 +126,6 @@ export async function requireUser(
 ): Promise<User> {
   const session = await currentSession(services, request);
   if (!session) throw new KeeperError('ERR_NOT_SIGNED_IN');
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    const header = request.headers['x-csrf-token'];
-    const expected = Buffer.from(session.csrfToken);
-    if (
-      typeof header !== 'string' ||
-      header.length !== expected.length ||
-      !timingSafeEqual(Buffer.from(header), expected)
-    ) {
-      throw new KeeperError('ERR_CSRF');
-    }
-  }
   return session.user;
 }
 

@@ -66,7 +66,7 @@ export interface Cipherpad {
 }
 
 /** Cipherpad's refusals the keeper passes on to the page as they are (with their details). */
-const PASSED_ON = new Set([
+export const PASSED_ON: ReadonlySet<string> = new Set([
   'ERR_VALIDATION',
   'ERR_EMAIL_INVALID',
   'ERR_PHONE_INVALID',

@@ -20,43 +20,52 @@ export async function webhookRoutes(app: FastifyInstance, services: KeeperServic
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
       done(null, body),
     );
-    scope.post('/webhooks/cipherpad', async (request, reply) => {
-      const secret = services.config.credentials?.webhookSecret;
-      const body = typeof request.body === 'string' ? request.body : '';
-      const header = request.headers['cipherpad-signature'];
-      if (
-        !secret ||
-        !verifyWebhookSignature(
-          typeof header === 'string' ? header : undefined,
-          body,
-          secret,
-          services.clock.now(),
-        )
-      ) {
-        throw new KeeperError('ERR_WEBHOOK_SIGNATURE');
-      }
-      let event: { type?: unknown; confirmation?: { id?: unknown; status?: unknown } };
-      try {
-        event = JSON.parse(body);
-      } catch {
-        throw new KeeperError('ERR_VALIDATION');
-      }
-      const id = event.confirmation?.id;
-      const status = event.confirmation?.status;
-      if (typeof id !== 'string' || typeof status !== 'string')
-        throw new KeeperError('ERR_VALIDATION');
-      const transfer = await services.db
-        .selectFrom('transfers')
-        .select(['id'])
-        .where('confirmation_id', '=', id)
-        .where('confirmation', '=', 'cipherpad')
-        .executeTakeFirst();
-      if (transfer) {
-        await settleTransfer(services, transfer.id, {
-          status: status as 'pending' | 'confirmed' | 'denied' | 'expired' | 'failed',
-        });
-      }
-      return reply.code(204).send();
-    });
+    scope.post(
+      '/webhooks/cipherpad',
+      {
+        config: {
+          csrfExempt:
+            'called by Cipherpad, not a browser: authenticated by its HMAC signature over the body',
+        },
+      },
+      async (request, reply) => {
+        const secret = services.config.credentials?.webhookSecret;
+        const body = typeof request.body === 'string' ? request.body : '';
+        const header = request.headers['cipherpad-signature'];
+        if (
+          !secret ||
+          !verifyWebhookSignature(
+            typeof header === 'string' ? header : undefined,
+            body,
+            secret,
+            services.clock.now(),
+          )
+        ) {
+          throw new KeeperError('ERR_WEBHOOK_SIGNATURE');
+        }
+        let event: { type?: unknown; confirmation?: { id?: unknown; status?: unknown } };
+        try {
+          event = JSON.parse(body);
+        } catch {
+          throw new KeeperError('ERR_VALIDATION');
+        }
+        const id = event.confirmation?.id;
+        const status = event.confirmation?.status;
+        if (typeof id !== 'string' || typeof status !== 'string')
+          throw new KeeperError('ERR_VALIDATION');
+        const transfer = await services.db
+          .selectFrom('transfers')
+          .select(['id'])
+          .where('confirmation_id', '=', id)
+          .where('confirmation', '=', 'cipherpad')
+          .executeTakeFirst();
+        if (transfer) {
+          await settleTransfer(services, transfer.id, {
+            status: status as 'pending' | 'confirmed' | 'denied' | 'expired' | 'failed',
+          });
+        }
+        return reply.code(204).send();
+      },
+    );
   });
 }

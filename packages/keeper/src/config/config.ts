@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WrongAnswerPolicy } from '../limits/wrong-answer-limit.js';
 
 /** How the keeper authenticates to Cipherpad's confirmation API. */
 export interface SiteCredentials {
@@ -34,6 +35,8 @@ export interface KeeperConfig {
   readonly webDir: string;
   /** Demo money a new wallet receives per purse in development, in minor units. */
   readonly demoBalance: number;
+  /** Wrong typed responses and SMS codes one client address may give (limits/wrong-answer-limit.ts). */
+  readonly wrongAnswers: WrongAnswerPolicy;
 }
 
 /** A setting is missing or wrong; the message names every such setting. */
@@ -147,6 +150,11 @@ export function loadKeeperConfig(env: Readonly<Record<string, string | undefined
   const trustProxy = oneOf('KEEPER_TRUST_PROXY', ['true', 'false'], 'false') === 'true';
   const webDir = resolve(text('KEEPER_WEB_DIR', resolve(packageDir, 'dist', 'web')));
   const demoBalance = integer('KEEPER_DEMO_BALANCE', 100_000, 0, 1_000_000_000);
+  // As the service: 20 wrong answers per address, forgiven over 10 minutes.
+  const wrongAnswers = {
+    perAddress: integer('KEEPER_WRONG_ANSWERS_PER_ADDRESS', 20, 1, 100_000),
+    windowMs: integer('KEEPER_WRONG_ANSWERS_WINDOW_SECONDS', 600, 1, 86_400) * 1000,
+  };
 
   if (problems.length > 0) throw new KeeperConfigError(problems);
   return Object.freeze({
@@ -163,6 +171,7 @@ export function loadKeeperConfig(env: Readonly<Record<string, string | undefined
     trustProxy,
     webDir,
     demoBalance,
+    wrongAnswers: Object.freeze(wrongAnswers),
   });
 }
 

@@ -167,8 +167,27 @@ const expiryIndexes: Migration = {
   },
 };
 
+/** Wrong answers per client address, shared by every keeper on the database. */
+const wrongAnswers: Migration = {
+  name: '0004-wrong-answers',
+  async up(db) {
+    await db.schema
+      .createTable('wrong_answers')
+      .addColumn('address', 'text', (c) => c.primaryKey())
+      .addColumn('spent', 'double precision', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('wrong_answers_at').on('wrong_answers').column('at').execute();
+  },
+};
+
 /** Every migration, oldest first. A new migration is appended here. */
-export const migrations: readonly Migration[] = [ledger, noEntriesByAccount, expiryIndexes];
+export const migrations: readonly Migration[] = [
+  ledger,
+  noEntriesByAccount,
+  expiryIndexes,
+  wrongAnswers,
+];
 
 /**
  * Applies the migrations that have not run yet. On PostgreSQL an advisory

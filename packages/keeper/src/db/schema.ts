@@ -104,6 +104,18 @@ export interface SettingsChangeTable {
   created_at: number;
 }
 
+/**
+ * Wrong answers per client address (limits/wrong-answer-limit.ts): a debt
+ * that decays continuously; an address may answer while it stays within the
+ * allowance.
+ */
+export interface WrongAnswerTable {
+  address: string;
+  /** Allowances spent as of `at`, fractional as they are forgiven. */
+  spent: number;
+  at: number;
+}
+
 /** The keeper's tables. */
 export interface KeeperDatabase {
   keeper_migrations: { name: string; applied_at: number };
@@ -114,4 +126,5 @@ export interface KeeperDatabase {
   sessions: SessionTable;
   logins: LoginTable;
   settings_changes: SettingsChangeTable;
+  wrong_answers: WrongAnswerTable;
 }

@@ -4,6 +4,7 @@ import { waitSeconds } from '../auth/login-routes.js';
 import { requireUser } from '../auth/sessions.js';
 import type { ConfirmationState } from '../cipherpad/cipherpad-client.js';
 import { KeeperError } from '../errors.js';
+import { withinWrongAnswerLimit } from '../limits/wrong-answer-limit.js';
 import type { KeeperServices } from '../services.js';
 import type { User } from '../wallet/open-wallet.js';
 
@@ -135,10 +136,11 @@ export async function settingsRoutes(
       const user = await requireUser(services, request);
       const change = await pendingChange(services, user, request.params.id);
       const typed = request.body.response.replace(/[\s-]/g, '');
-      const state =
+      const state = await withinWrongAnswerLimit(services, request.ip, () =>
         change.channel === 'sms'
-          ? await services.cipherpad.verifySmsConfirmation(change.confirmation_id, typed)
-          : await services.cipherpad.verifyConfirmation(change.confirmation_id, typed);
+          ? services.cipherpad.verifySmsConfirmation(change.confirmation_id, typed)
+          : services.cipherpad.verifyConfirmation(change.confirmation_id, typed),
+      );
       return apply(services, user, change.id, state);
     },
   );

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Clock } from '../clock.js';
 import { loadKeeperConfig } from '../config/config.js';
 import { type Keeper, startKeeper } from '../start-keeper.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -20,6 +22,10 @@ export async function startTestKeeper(options: {
   clientSecret?: string;
   webhookSecret?: string;
   env?: Record<string, string>;
+  /** Receives the keeper's log lines (at `KEEPER_LOG_LEVEL`, given in `env`); silent without it. */
+  logStream?: DestinationStream;
+  /** The keeper's clock (the service's, when the two sign and check webhooks). */
+  clock?: Clock;
 }): Promise<TestKeeper> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keeper-app-'));
   const config = loadKeeperConfig({
@@ -37,8 +43,9 @@ export async function startTestKeeper(options: {
   const database = await createTestDatabase();
   const keeper = await startKeeper(config, {
     database: database.location,
-    logger: false,
+    logger: options.logStream ?? false,
     sweepEveryMs: 0,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     ...keeper,

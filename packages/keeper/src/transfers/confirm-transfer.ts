@@ -4,6 +4,7 @@ import { KeeperError } from '../errors.js';
 import type { Transfer } from '../ledger/create-transfer.js';
 import { cipherpadAmount, currencyOf } from '../ledger/money.js';
 import { cancelTransfer, commitTransfer, getTransfer } from '../ledger/settle-transfer.js';
+import { withinWrongAnswerLimit } from '../limits/wrong-answer-limit.js';
 import type { KeeperServices } from '../services.js';
 import type { User } from '../wallet/open-wallet.js';
 
@@ -160,22 +161,26 @@ const OVER = new Set(['ERR_CHALLENGE_EXPIRED', 'ERR_CHALLENGE_CLOSED', 'ERR_CODE
  * Sends the payer's typed response (Payment mode) or SMS code to Cipherpad;
  * on success the transfer is committed. A response made for another amount
  * or purse is refused by Cipherpad like any wrong response, and that
- * refusal is passed on (with the attempts left).
+ * refusal is passed on (with the attempts left). Each answer counts against
+ * the wrong answers allowed to the client `address`.
  */
 export async function confirmWithResponse(
   services: KeeperServices,
   transfer: Transfer,
   response: string,
+  address: string,
 ): Promise<Transfer> {
   if (transfer.status !== 'held' || !transfer.confirmation_id) {
     throw new KeeperError('ERR_TRANSFER_CLOSED');
   }
   const typed = response.replace(/[\s-]/g, '');
   try {
-    const state =
+    const confirmationId = transfer.confirmation_id;
+    const state = await withinWrongAnswerLimit(services, address, () =>
       transfer.confirmation === 'sms'
-        ? await services.cipherpad.verifySmsConfirmation(transfer.confirmation_id, typed)
-        : await services.cipherpad.verifyConfirmation(transfer.confirmation_id, typed);
+        ? services.cipherpad.verifySmsConfirmation(confirmationId, typed)
+        : services.cipherpad.verifyConfirmation(confirmationId, typed),
+    );
     return await settleTransfer(services, transfer.id, state);
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -169,7 +169,12 @@ export async function transferRoutes(
       const user = await requireUser(services, request);
       const { transfer, purses } = await ownTransfer(services, user, request.params.id);
       if (!purses.has(transfer.from_account)) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
-      const settled = await confirmWithResponse(services, transfer, request.body.response);
+      const settled = await confirmWithResponse(
+        services,
+        transfer,
+        request.body.response,
+        request.ip,
+      );
       return transferView(settled, purses);
     },
   );

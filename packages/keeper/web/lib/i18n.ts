@@ -194,6 +194,8 @@ const ERRORS: Record<Lang, Record<string, string>> = {
     ERR_CODE_EXPIRED: 'The code expired.',
     ERR_SMS_DAILY_LIMIT: 'This phone had its SMS codes for today; try later.',
     ERR_RATE_LIMITED_SITE: 'Too many requests; wait a little.',
+    ERR_RATE_LIMITED_FAILURES:
+      'Too many wrong responses from this network: try again in {retryAfter} s.',
   },
   ru: {
     ERR_VALIDATION: 'Проверьте введённые данные.',
@@ -225,6 +227,8 @@ const ERRORS: Record<Lang, Record<string, string>> = {
     ERR_CODE_EXPIRED: 'Срок кода истёк.',
     ERR_SMS_DAILY_LIMIT: 'На этот телефон на сегодня SMS больше не отправить; попробуйте позже.',
     ERR_RATE_LIMITED_SITE: 'Слишком много запросов; подождите немного.',
+    ERR_RATE_LIMITED_FAILURES:
+      'Слишком много неверных ответов из этой сети: повторите через {retryAfter} с.',
   },
 };
 

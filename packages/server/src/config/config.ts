@@ -35,6 +35,12 @@ export interface Config {
    * counted in memory by each instance of the service.
    */
   readonly siteRequestsPerMinute: number;
+  /**
+   * Webhooks may reach loopback, private, link-local and other inside
+   * addresses (`WEBHOOK_ALLOW_INTERNAL`): only for a relying site on the
+   * same machine or network, as `npm start`'s demo keeper in development.
+   */
+  readonly webhookAllowInternal: boolean;
 }
 
 // The workspace's built site and app, next to this package: packages/server/{src,dist}/config/.
@@ -154,6 +160,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 
   const smsConfirmationsPerPhonePerDay = integer('SMS_CONFIRMATIONS_PER_PHONE_PER_DAY', 5, 0, 1000);
   const siteRequestsPerMinute = integer('SITE_REQUESTS_PER_MINUTE', 60_000, 1, 100_000_000);
+  const webhookAllowInternal =
+    oneOf('WEBHOOK_ALLOW_INTERNAL', ['true', 'false'], 'false') === 'true';
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -181,5 +189,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     appDir,
     smsConfirmationsPerPhonePerDay,
     siteRequestsPerMinute,
+    webhookAllowInternal,
   });
 }

@@ -37,8 +37,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
 
-  service = await startTestService({ policy: { registrationsPerIp: 1000 } });
-  const deps = { db: service.services.db, secrets: service.services.secrets, now: 0 };
+  // The receiver listens on loopback: the operator allows webhooks inside, as `npm start` does.
+  service = await startTestService({
+    policy: { registrationsPerIp: 1000 },
+    env: { WEBHOOK_ALLOW_INTERNAL: 'true' },
+  });
+  const deps = {
+    db: service.services.db,
+    secrets: service.services.secrets,
+    now: 0,
+    allowInternalWebhooks: true,
+  };
   const registered = await registerSite(deps, { name: 'Keeper Demo', webhookUrl: hookUrl });
   keeper = {
     clientId: registered.clientId,

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { hashToken } from '../crypto/code-hasher.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/schema.js';
+import { internalWebhookHost, WEBHOOK_INTERNAL } from '../webhooks/webhook-address.js';
 
 /** A site's display name: 1–64 characters, no control or format characters. */
 const SITE_NAME = /^[^\p{Cc}\p{Cf}]{1,64}$/u;
@@ -24,11 +25,13 @@ export interface SiteListing {
   readonly createdAt: number;
 }
 
-/** A site's registration was refused; the message says why. */
+/** A site's registration was refused; the message says why, `code` is stable when set. */
 export class SiteInputError extends Error {
-  constructor(message: string) {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
     super(message);
     this.name = 'SiteInputError';
+    this.code = code;
   }
 }
 
@@ -41,12 +44,21 @@ export function webhookSecretContext(clientId: string): string {
  * Registers a relying site (docs/confirmation-api.md): a client id
  * (`cps_` + 22 base64url characters), a 256-bit client secret stored as its
  * SHA-256, and optionally a webhook URL with its own secret, sealed under the
- * master key because the service signs with it.
+ * master key because the service signs with it. A webhook URL whose host
+ * is an inside address or name (loopback, private, link-local…, see
+ * `internalWebhookHost`) is refused with `ERR_WEBHOOK_URL_INTERNAL` unless
+ * the operator allows it; every delivery checks the resolved address again.
  *
  * @throws SiteInputError for a bad name or webhook URL.
  */
 export async function registerSite(
-  deps: { db: Kysely<Database>; secrets: SecretBox; now: number },
+  deps: {
+    db: Kysely<Database>;
+    secrets: SecretBox;
+    now: number;
+    /** The operator allows webhooks to inside addresses (`WEBHOOK_ALLOW_INTERNAL`). */
+    allowInternalWebhooks?: boolean;
+  },
   input: { name: string; webhookUrl?: string | undefined },
 ): Promise<RegisteredSite> {
   const name = input.name.trim();
@@ -54,7 +66,7 @@ export async function registerSite(
     throw new SiteInputError('--name must be 1 to 64 characters, without control characters');
   }
   const webhookUrl = input.webhookUrl?.trim() || undefined;
-  if (webhookUrl !== undefined) assertWebhookUrl(webhookUrl);
+  if (webhookUrl !== undefined) assertWebhookUrl(webhookUrl, deps.allowInternalWebhooks ?? false);
   const clientId = `cps_${randomString(16, 'base64url')}`;
   const clientSecret = randomString(32, 'base64url');
   const webhookSecret = webhookUrl === undefined ? undefined : randomString(32, 'base64url');
@@ -128,7 +140,7 @@ export async function removeSite(db: Kysely<Database>, clientId: string): Promis
   return result.numUpdatedRows > 0n;
 }
 
-function assertWebhookUrl(value: string): void {
+function assertWebhookUrl(value: string, allowInternal: boolean): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -142,4 +154,12 @@ function assertWebhookUrl(value: string): void {
     throw new SiteInputError('--webhook-url must not carry credentials');
   }
   if (value.length > 2048) throw new SiteInputError('--webhook-url is longer than 2048 characters');
+  const inside = allowInternal ? null : internalWebhookHost(url);
+  if (inside) {
+    throw new SiteInputError(
+      `${WEBHOOK_INTERNAL}: --webhook-url must reach a public address (${inside}); ` +
+        'set WEBHOOK_ALLOW_INTERNAL=true to allow inside addresses',
+      WEBHOOK_INTERNAL,
+    );
+  }
 }

@@ -15,6 +15,8 @@ beforeAll(() => {
   config = loadConfig({
     CIPHERPAD_DATA_DIR: dataDir,
     CIPHERPAD_MASTER_KEY: randomBytes(32).toString('base64url'),
+    // The webhook below is on loopback.
+    WEBHOOK_ALLOW_INTERNAL: 'true',
   });
 });
 afterAll(() => {

@@ -93,7 +93,12 @@ export async function siteCommand(args: readonly string[], config: Config): Prom
     let site: Awaited<ReturnType<typeof registerSite>>;
     try {
       site = await registerSite(
-        { db: handle.db, secrets, now: Date.now() },
+        {
+          db: handle.db,
+          secrets,
+          now: Date.now(),
+          allowInternalWebhooks: config.webhookAllowInternal,
+        },
         { name: values.name as string, webhookUrl: values['webhook-url'] },
       );
     } catch (error) {

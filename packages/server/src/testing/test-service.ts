@@ -10,6 +10,7 @@ import type { DatabaseLocation, Dialect } from '../db/database.js';
 import type { Transports } from '../delivery/delivery.js';
 import { defaultPolicy, type Policy } from '../policy.js';
 import { type Service, startService } from '../start-service.js';
+import type { Resolver } from '../webhooks/webhook-address.js';
 
 /** A clock that tests move by hand. */
 export class FakeClock implements Clock {
@@ -57,6 +58,8 @@ export async function startTestService(
     dialect?: Dialect;
     /** Receives the service's log lines; without it the log is silent. */
     logStream?: DestinationStream;
+    /** Resolves webhook hosts in place of the system resolver. */
+    resolve?: Resolver;
   } = {},
 ): Promise<TestService> {
   const dialect = options.dialect ?? testDialect();
@@ -100,6 +103,7 @@ export async function startTestService(
     transports: options.transports ?? { email: null, sms: null },
     database: location,
     logger: options.logStream ?? false,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
   });
   return {
     ...service,

@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/schema.js';
 import { BatchRunner } from '../delivery/batch-runner.js';
 import { webhookSecretContext } from '../sites/register-site.js';
+import { postWebhook, type WebhookNetwork } from './post-webhook.js';
 import { signWebhook } from './sign-webhook.js';
 
 const BATCH = 20;
@@ -20,7 +21,9 @@ const KEEP_FOR_MS = 24 * 60 * 60_000;
  * was written in the transaction that changed the confirmation, so it exists
  * exactly when the change does. The dispatcher claims due calls with a
  * conditional UPDATE (safe with several instances), POSTs the same body with
- * a fresh signature, and retries anything but a 2xx with growing waits
+ * a fresh signature to the address its URL resolves to, once that address
+ * is checked not to be inside (unless the operator allows it; see
+ * `postWebhook`), and retries anything but a 2xx with growing waits
  * (2, 4, 8 … seconds, at most an hour apart) until `retryForMs` after the
  * change, then gives up.
  */
@@ -31,6 +34,7 @@ export class WebhookDispatcher {
   readonly #secrets: SecretBox;
   readonly #retryForMs: number;
   readonly #runner: BatchRunner;
+  readonly #network: WebhookNetwork;
 
   constructor(deps: {
     db: Kysely<Database>;
@@ -38,6 +42,7 @@ export class WebhookDispatcher {
     log: FastifyBaseLogger;
     secrets: SecretBox;
     retryForMs: number;
+    network: WebhookNetwork;
   }) {
     this.#db = deps.db;
     this.#clock = deps.clock;
@@ -51,6 +56,7 @@ export class WebhookDispatcher {
     });
     this.#secrets = deps.secrets;
     this.#retryForMs = deps.retryForMs;
+    this.#network = deps.network;
   }
 
   /** Starts delivering due calls now (after a commit), without waiting for them. */
@@ -116,23 +122,24 @@ export class WebhookDispatcher {
       const secret = new TextDecoder().decode(
         this.#secrets.open(site.webhook_secret_enc, webhookSecretContext(claimed.site_id)),
       );
-      const response = await fetch(site.webhook_url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'cipherpad-signature': signWebhook(
-            secret,
-            claimed.body,
-            Math.floor(this.#clock.now() / 1000),
-          ),
-          'user-agent': 'Cipherpad-Webhook/1',
+      const status = await postWebhook(
+        site.webhook_url,
+        {
+          headers: {
+            'content-type': 'application/json',
+            'cipherpad-signature': signWebhook(
+              secret,
+              claimed.body,
+              Math.floor(this.#clock.now() / 1000),
+            ),
+            'user-agent': 'Cipherpad-Webhook/1',
+          },
+          body: claimed.body,
+          timeoutMs: TIMEOUT_MS,
         },
-        body: claimed.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) {
+        this.#network,
+      );
+      if (status >= 200 && status < 300) {
         await this.#db
           .updateTable('webhook_deliveries')
           .set({
@@ -145,7 +152,7 @@ export class WebhookDispatcher {
         this.#log.info({ webhookId: id, type: claimed.type }, 'webhook delivered');
         return;
       }
-      outcome = `HTTP ${response.status}`;
+      outcome = `HTTP ${status}`;
     } catch (error) {
       outcome = (error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message;
     }
