@@ -163,7 +163,8 @@ export async function activateDevice(
       recipient: account.email,
       subject: 'A new device was activated for your Cipherpad account',
       body: [
-        `A new device, "${name}", was activated for your Cipherpad account from ${ip}.`,
+        // Time, address and name: what the owner needs to tell their own device from another's.
+        `A new device, "${name}", was activated for your Cipherpad account on ${new Date(now).toISOString()} (UTC) from ${ip}.`,
         '',
         'If this was not you, deactivate it in your security settings and recover access.',
       ].join('\n'),

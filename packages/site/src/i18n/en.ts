@@ -168,6 +168,7 @@ export const en = {
   'event.device.activated': 'Device activated',
   'event.device.renamed': 'Device renamed',
   'event.device.deactivated': 'Device deactivated',
+  'event.device.operation-confirmed': 'Adding or deactivating a device confirmed',
   'event.confirmation.changed': 'Confirmation settings changed',
   'event.confirmation.succeeded': 'Operation confirmed',
   'event.confirmation.failed': 'Failed confirmation',

@@ -165,6 +165,7 @@ export const ru: Record<MessageKey, Message> = {
   'event.device.activated': 'Устройство активировано',
   'event.device.renamed': 'Устройство переименовано',
   'event.device.deactivated': 'Устройство отключено',
+  'event.device.operation-confirmed': 'Подтверждено добавление или отключение устройства',
   'event.confirmation.changed': 'Изменены настройки подтверждения',
   'event.confirmation.succeeded': 'Операция подтверждена',
   'event.confirmation.failed': 'Неудачное подтверждение',
