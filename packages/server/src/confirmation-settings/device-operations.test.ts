@@ -224,7 +224,7 @@ describe('device operations need a fresh confirmation from an activated device',
       id,
       operation: { type: 'operation', name: 'deactivate-device', description: 'Test device' },
     });
-    expect(JSON.stringify(pending)).not.toContain(matchNumber);
+    expect(pending.requests[0]).not.toHaveProperty('matchNumber');
     const url = `/v1/account/confirmations/${id}/verify`;
     expect(
       (await call(user.token, url, undefined, { 'x-wait-token': waitToken })).json().error,
