@@ -103,6 +103,8 @@ export const en = {
   opCreditExchange: 'Credit exchange request',
   opTrustLimit: 'Opening a trust limit',
   opNamed: 'Operation “{name}”',
+  opAddDevice: 'Add a new device',
+  opDeactivateDevice: 'Deactivate device “{name}”',
   description: 'Details',
   note: 'Note',
   firstTime: '{site} asks for the first time',

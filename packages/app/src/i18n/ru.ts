@@ -108,6 +108,8 @@ export const ru: Record<keyof typeof en, string> = {
   opCreditExchange: 'Заявка на кредитной бирже',
   opTrustLimit: 'Открытие доверительного лимита',
   opNamed: 'Операция «{name}»',
+  opAddDevice: 'Добавление нового устройства',
+  opDeactivateDevice: 'Отключение устройства «{name}»',
   description: 'Подробности',
   note: 'Примечание',
   firstTime: '{site} обращается к вам впервые',
