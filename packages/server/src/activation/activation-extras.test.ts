@@ -132,6 +132,18 @@ describe('activation extras (PRODUCT.md flow 4)', () => {
     );
   });
 
+  it('gives no registration QR code once a device is active: the next one needs its confirmation', async () => {
+    const id = await register('qr-second@example.com', '+442079510006');
+    const smsCode = await service.codeSentTo('+442079510006', /activation code is (\d{8})/);
+    await activateWithCode(service, 'qr-second@example.com', smsCode);
+    const refused = await service.app.inject({
+      method: 'POST',
+      url: `/v1/registrations/${id}/activation-qr`,
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toBe('ERR_OPERATION_CONFIRMATION_REQUIRED');
+  });
+
   it('stops working 10 minutes after it was shown', async () => {
     const id = await register('qr-late@example.com', '+442079510002');
     const { uri } = (

@@ -63,7 +63,8 @@ export async function issueActivationQr(
  *
  * @throws ServiceError `ERR_REGISTRATION_NOT_FOUND`, `ERR_REGISTRATION_INCOMPLETE`
  *   (the email or the phone is not verified yet), `ERR_REGISTRATION_CLOSED`
- *   (completed more than an hour ago).
+ *   (completed more than an hour ago), `ERR_OPERATION_CONFIRMATION_REQUIRED`
+ *   (a device of the account is already active).
  */
 export async function issueRegistrationActivationQr(
   services: Services,
@@ -90,7 +91,17 @@ export async function issueRegistrationActivationQr(
   if (clock.now() >= completedAt + policy.registrationQrWindowMs) {
     throw new ServiceError('ERR_REGISTRATION_CLOSED');
   }
-  // The browser that completed the registration within the window is its authority: the
-  // account has no device yet.
-  return issueActivationQr(services, accountId, ip, async () => {});
+  // The browser that completed the registration within the window may show the code for the
+  // account's first device. Once a device is active, another one is added in the settings with
+  // that device's confirmation: a registration id alone must not enrol a second authenticator.
+  return issueActivationQr(services, accountId, ip, async (trx) => {
+    const active = await trx
+      .selectFrom('devices')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('status', '=', 'active')
+      .limit(1)
+      .executeTakeFirst();
+    if (active) throw new ServiceError('ERR_OPERATION_CONFIRMATION_REQUIRED');
+  });
 }
