@@ -10,6 +10,7 @@ import {
 import { newId, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
+import { accountTopic } from '../approval/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -172,6 +173,11 @@ export async function activateDevice(
   });
   ocraKey.fill(0);
   delivery.kick();
+  // The account's open apps hear of it at once, besides the email and the activity log.
+  services.events.publish(accountTopic(account.email), {
+    type: 'device-activated',
+    device: { id: deviceId, name, ip, at: now },
+  });
   return {
     deviceId,
     serverKey,

@@ -7,6 +7,7 @@ import {
   parseQrUri,
 } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountTopic, type BusEvent } from '../approval/event-bus.js';
 import { confirmDeviceOperation } from '../testing/confirm-device-operation.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { activateWithCode, type Enrolled, enroll } from '../testing/enroll.js';
@@ -388,6 +389,10 @@ describe('a new device is announced to the owner', () => {
     const qr = parseQrUri((await showQr(user, await confirm(user, 'show-activation'))).json().uri);
     if (qr.kind !== 'activate') throw new Error('not an activation QR');
     const at = service.clock.now();
+    const heard: BusEvent[] = [];
+    const unsubscribe = service.services.events.subscribe(accountTopic(user.email), (event) =>
+      heard.push(event),
+    );
     const agreement = await createDeviceKeyPair(false);
     const signing = await createSigningKeyPair(false);
     const activated = await service.app.inject({
@@ -404,6 +409,19 @@ describe('a new device is announced to the owner', () => {
       },
     });
     expect(activated.statusCode).toBe(201);
+    unsubscribe();
+    // The account's open apps hear of it on their event stream.
+    expect(heard).toEqual([
+      {
+        type: 'device-activated',
+        device: {
+          id: activated.json().deviceId,
+          name: 'Mallory’s phone',
+          ip: '203.0.113.44',
+          at,
+        },
+      },
+    ]);
     const mail = await service.services.db
       .selectFrom('outbox')
       .select(['channel', 'subject', 'body'])
