@@ -3,24 +3,15 @@ import { issueActivationQr } from '../activation/activation-qr.js';
 import { activationQrSchema } from '../activation/activation-routes.js';
 import { emptyBodyAsObject } from '../app/empty-body.js';
 import { errorBody, idParams } from '../app/schemas.js';
-import {
-  DEVICE_OPERATIONS,
-  parseDeviceOperation,
-} from '../confirmation-settings/account-operation.js';
 import { ALL_OPERATIONS, CONFIRMATION_METHODS } from '../confirmation-settings/operations.js';
-import {
-  startAccountConfirmation,
-  startConfirmationChange,
-} from '../confirmation-settings/start-confirmation-change.js';
+import { startConfirmationChange } from '../confirmation-settings/start-confirmation-change.js';
 import { useConfirmedOperation } from '../confirmation-settings/use-confirmed-operation.js';
-import {
-  verifyAccountConfirmation,
-  verifyConfirmationChange,
-} from '../confirmation-settings/verify-confirmation-change.js';
-import { ServiceError } from '../errors/service-error.js';
+import { verifyConfirmationChange } from '../confirmation-settings/verify-confirmation-change.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
 import { deactivateDevice, listDevices, MAX_DEVICE_NAME, renameDevice } from './account-devices.js';
+import { idString, startedSchema } from './account-schemas.js';
+import { deviceOperationRoutes } from './device-operation-routes.js';
 import { getAccount } from './get-account.js';
 import { listActivity } from './list-activity.js';
 
@@ -31,23 +22,6 @@ const settingsSchema = {
     operations: { type: 'array', items: { type: 'string' } },
   },
 } as const;
-
-/** A started confirmation: its id and what to show the person (a challenge, or the SMS channel). */
-const startedSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    channel: { type: 'string' },
-    challenge: { type: 'string' },
-    uri: { type: 'string' },
-    matchNumber: { type: 'string' },
-    waitToken: { type: 'string' },
-    expiresAt: { type: 'number' },
-  },
-} as const;
-
-/** An id in a body: the service's ids are lower-case hex. */
-const idString = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[0-9a-f]+$' } as const;
 
 /** The body of a device operation: the id of its confirmation. */
 const confirmationBody = {
@@ -227,78 +201,6 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
     },
   );
 
-  app.post<{ Body: { operation?: string; deviceId?: string } }>(
-    '/v1/account/confirmations',
-    {
-      schema: {
-        summary: 'Ask to confirm a device operation (show an activation code, deactivate a device)',
-        body: {
-          type: 'object',
-          required: ['operation'],
-          properties: {
-            operation: { type: 'string', enum: [...DEVICE_OPERATIONS] },
-            deviceId: idString,
-          },
-        },
-        response: { 201: startedSchema, '4xx': errorBody },
-      },
-    },
-    async (request, reply) => {
-      const who = await authenticate(services, request);
-      const operation = await parseDeviceOperation(services, who.accountId, request.body);
-      const started = await startAccountConfirmation(
-        services,
-        who.accountId,
-        operation,
-        request.ip,
-      );
-      return reply.code(201).send(started);
-    },
-  );
-
-  app.post<{ Params: { id: string }; Body: { response?: string } | undefined }>(
-    '/v1/account/confirmations/:id/verify',
-    {
-      preValidation: emptyBodyAsObject,
-      schema: {
-        summary:
-          "Confirm a device operation: the app's response or the SMS code, or X-Wait-Token after approval",
-        params: idParams,
-        body: { type: 'object', properties: { response: { type: 'string', maxLength: 64 } } },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              confirmation: { type: 'string' },
-              operation: { type: 'string' },
-              deviceId: { type: ['string', 'null'] },
-              usableUntil: { type: 'number' },
-            },
-          },
-          '4xx': errorBody,
-        },
-      },
-    },
-    async (request) => {
-      const who = await authenticate(services, request);
-      const done = await verifyAccountConfirmation(
-        services,
-        who,
-        request.params.id,
-        { response: request.body?.response, waitToken: request.headers['x-wait-token'] },
-        request.ip,
-        'device',
-      );
-      if (done.kind === 'settings') throw new ServiceError('ERR_CHANGE_NOT_FOUND');
-      return {
-        confirmation: request.params.id,
-        operation: done.kind,
-        deviceId: done.deviceId,
-        usableUntil: done.usableUntil,
-      };
-    },
-  );
-
   app.post<{ Body: { method?: string; operations?: string[] } }>(
     '/v1/account/confirmation-changes',
     {
@@ -354,4 +256,6 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
       );
     },
   );
+
+  await deviceOperationRoutes(app, services);
 }

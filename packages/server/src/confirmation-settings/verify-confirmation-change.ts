@@ -16,6 +16,7 @@ import { ServiceError } from '../errors/service-error.js';
 import { rejectResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import type { DeviceOperationKind } from './account-operation.js';
+import { confirmOperation } from './confirm-operation.js';
 import type { ConfirmationSettings } from './operations.js';
 
 /** What confirms a change: a typed response or SMS code, or the site's wait token after approval. */
@@ -24,7 +25,8 @@ export interface ConfirmationProof {
   readonly waitToken?: unknown;
 }
 
-type Change = Pick<
+/** The confirmation row that a verification claims. */
+export type Change = Pick<
   ConfirmationChangeTable,
   'id' | 'channel' | 'method' | 'operations' | 'target'
 > & { operation: string };
@@ -246,42 +248,6 @@ async function applyChange(
     });
   });
   return { kind: 'settings', settings };
-}
-
-/**
- * Claims the confirmation of a device operation and leaves it confirmed, bound to its
- * operation and device, for `policy.confirmedOperationTtlMs`, in one transaction.
- */
-async function confirmOperation(
-  services: Services,
-  who: { accountId: string },
-  change: Change,
-  hadFailures: boolean,
-  ip: string,
-  claim: (trx: Kysely<Database>) => Promise<boolean>,
-): Promise<VerifiedConfirmation> {
-  const { db, clock, policy } = services;
-  const now = clock.now();
-  const usableUntil = now + policy.confirmedOperationTtlMs;
-  const kind = change.operation === 'show-activation' ? 'show-activation' : 'deactivate-device';
-  await runTransaction(db, async (trx) => {
-    if (!(await claim(trx))) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    await trx
-      .updateTable('confirmation_changes')
-      .set({ status: 'confirmed', expires_at: usableUntil })
-      .where('id', '=', change.id)
-      .execute();
-    if (hadFailures) await recordSuccess(trx, who.accountId);
-    await recordEvent(trx, {
-      accountId: who.accountId,
-      type: 'device.operation-confirmed',
-      ip,
-      ...(change.target === null ? {} : { deviceId: change.target }),
-      details: { operation: kind, channel: change.channel },
-      at: now,
-    });
-  });
-  return { kind, deviceId: change.target, usableUntil };
 }
 
 /** Counts a wrong SMS code against the change and the account, then refuses. */
