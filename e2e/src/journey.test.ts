@@ -204,6 +204,9 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await newPhone.getByTestId('activate-submit').click();
     await visible(newPhone.getByTestId('screen-authorization'));
     camera.showBlank();
+    // The old phone is told at once: the new device's name, the time and the address.
+    await text(app.getByTestId('device-banner'), /Ada’s new phone.*127\.0\.0\.1/, 10_000);
+    await app.getByTestId('device-banner-dismiss').click();
     await site.reload();
     const row = await visible(deviceRow('Ada’s new phone'));
     await row.getByTestId('rename').click();
