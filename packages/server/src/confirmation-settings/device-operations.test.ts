@@ -160,6 +160,16 @@ describe('device operations need a fresh confirmation from an activated device',
     ]);
   });
 
+  it('shows one QR code for 20 concurrent uses of one confirmation', async () => {
+    const user = await newUser();
+    const confirmation = await confirm(user, 'show-activation');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => showQr(user, confirmation)));
+    expect(answers.filter((answer) => answer.statusCode === 200)).toHaveLength(1);
+    expect(
+      answers.filter((answer) => answer.statusCode !== 200).map((answer) => answer.json().error),
+    ).toEqual(Array(19).fill('ERR_OPERATION_CONFIRMATION_INVALID'));
+  });
+
   it('refuses a confirmation given for another operation, another device or another account', async () => {
     const user = await newUser();
     const second = await secondDevice(user);
