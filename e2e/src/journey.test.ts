@@ -177,8 +177,21 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await screenshot(site, '10-site-settings');
   });
 
-  it('adds a new phone by scanning the activation QR code the site shows', async () => {
+  it('adds a new phone by scanning the activation QR code the site shows once the old phone confirmed it', async () => {
     await site.getByTestId('activation-qr-button').click();
+    // A session alone shows no activation code: the phone the person has confirms it first,
+    // online with the number to match, and the app says what it approves.
+    const number = (await text(site.getByTestId('match-number'), /^\s*\d{2}\s*$/)).trim();
+    await app.getByTestId('nav-requests').click();
+    const request = app.locator('[data-testid^="approve-"][data-testid$="-number"]').first();
+    await visible(request, 10_000);
+    await text(
+      app.locator('[data-testid^="request-"][data-testid$="-operation"]').first(),
+      /Add a new device/,
+    );
+    await screenshot(app, '11-app-add-device-request');
+    await request.fill(number);
+    await app.locator('[data-testid^="approve-"][data-testid$="-submit"]').first().click();
     camera.showPng(await (await visible(site.getByTestId('activation-qr'))).screenshot());
     newPhoneContext = await phoneContext(browser, service.url);
     newPhone = await newPhoneContext.newPage();
@@ -191,6 +204,9 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await newPhone.getByTestId('activate-submit').click();
     await visible(newPhone.getByTestId('screen-authorization'));
     camera.showBlank();
+    // The old phone is told at once: the new device's name, the time and the address.
+    await text(app.getByTestId('device-banner'), /Ada’s new phone.*127\.0\.0\.1/, 10_000);
+    await app.getByTestId('device-banner-dismiss').click();
     await site.reload();
     const row = await visible(deviceRow('Ada’s new phone'));
     await row.getByTestId('rename').click();
@@ -203,6 +219,14 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     const row = deviceRow('Ada’s phone');
     await row.getByTestId('deactivate').click();
     await row.getByTestId('confirm-deactivate').click();
+    // The deactivation is confirmed with a device too: here the new phone, offline, types the
+    // challenge the site shows.
+    const challenge = (await text(row.getByTestId('challenge'), /\d{4}\D*\d{4}/)).replace(
+      /\D/g,
+      '',
+    );
+    await row.getByTestId('response').fill(await appResponse(newPhone, challenge));
+    await row.getByTestId('verify').click();
     // The old phone's sessions end with it, this one included: sign in with the new phone.
     await until(
       'the old phone deactivated or the session ended',
@@ -224,6 +248,7 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
         'confirmation.changed',
         'device.renamed',
         'device.deactivated',
+        'device.operation-confirmed',
       ]),
     );
     expect(

@@ -29,6 +29,11 @@ export interface Policy {
   /** Confirmation changes an account may start per minute (each may send an SMS). */
   readonly confirmationChangesPerAccount: number;
   /**
+   * A confirmed device operation (showing an activation code, deactivating a
+   * device) must be used this long after its confirmation, or it lapses.
+   */
+  readonly confirmedOperationTtlMs: number;
+  /**
    * How long after its creation a confirmation for an email without an
    * account can be kept open while the person registers inline (flow 3).
    */
@@ -72,6 +77,7 @@ export const defaultPolicy: Policy = Object.freeze({
   registrationsPerAddress: 3,
   activationsPerIp: 20,
   confirmationChangesPerAccount: 5,
+  confirmedOperationTtlMs: 2 * MINUTE,
   confirmationRegistrationWindowMs: 30 * MINUTE,
   idempotencyKeyTtlMs: 24 * 60 * MINUTE,
   smsConfirmationTtlMs: 5 * MINUTE,

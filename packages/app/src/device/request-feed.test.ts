@@ -15,6 +15,39 @@ const request = (id: string, createdAt: number): PendingRequest => ({
 });
 
 describe('The pending-request feed (GET /v1/device/requests, /v1/device/events)', () => {
+  it('tells of a device activated on the account, and ignores a malformed one', async () => {
+    let push: ((text: string) => void) | undefined;
+    const fetch = async (input: string) => {
+      if (input === '/v1/device/requests') return Response.json({ requests: [] });
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (text) => controller.enqueue(new TextEncoder().encode(text));
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    };
+    const { privateKey } = await createSigningKeyPair();
+    const statuses: FeedStatus[] = [];
+    const devices: unknown[] = [];
+    const feed = new RequestFeed(
+      new ApiClient({ fetch }),
+      { deviceId: 'dev_1', signingKey: privateKey },
+      {
+        onRequests: () => {},
+        onStatus: (status) => statuses.push(status),
+        onDeviceActivated: (device) => devices.push(device),
+      },
+    );
+    feed.start();
+    await waitFor(() => push !== undefined && statuses.includes('live'));
+    const device = { id: 'dev_2', name: 'New phone', ip: '203.0.113.9', at: 1_700_000_000_000 };
+    push!(`event: device-activated\ndata: {"id":"dev_3","name":"No time"}\n\n`);
+    push!(`event: device-activated\ndata: ${JSON.stringify(device)}\n\n`);
+    await waitFor(() => devices.length >= 1);
+    feed.stop();
+    expect(devices).toEqual([device]);
+  });
+
   it('lists the pending requests, then adds and removes them as events arrive', async () => {
     const seen: { path: string; authorization: string | null }[] = [];
     let push: ((text: string) => void) | undefined;

@@ -12,6 +12,27 @@ export interface FeedListener {
   /** The pending requests changed; `added` is a request that just arrived. */
   onRequests(requests: readonly PendingRequest[], added: PendingRequest | undefined): void;
   onStatus(status: FeedStatus, code?: string): void;
+  /** Another device was just activated on the account (docs/web-api.md, "The app's side"). */
+  onDeviceActivated?(device: ActivatedDevice): void;
+}
+
+/** A device just activated on the account: its name, and when and from where. */
+export interface ActivatedDevice {
+  readonly id: string;
+  readonly name: string;
+  readonly ip: string;
+  readonly at: number;
+}
+
+function isActivatedDevice(value: unknown): value is ActivatedDevice {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.id === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.ip === 'string' &&
+    typeof v.at === 'number'
+  );
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -112,6 +133,8 @@ export class RequestFeed {
       const added = this.#requests.has(value.id) ? undefined : value;
       this.#requests.set(value.id, value);
       this.#changed(added);
+    } else if (event === 'device-activated' && isActivatedDevice(value)) {
+      this.#listener.onDeviceActivated?.(value);
     } else if (event === 'closed' && typeof value === 'object' && value !== null) {
       const { id } = value as { id?: unknown };
       if (typeof id === 'string') this.remove(id);

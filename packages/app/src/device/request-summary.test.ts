@@ -41,6 +41,28 @@ describe('What a request asks for (PRODUCT.md flows 7 and 11)', () => {
     ).toBe('Change of personal data');
   });
 
+  it('names the security site’s device operations, with the device to deactivate', () => {
+    const request = { ...payment, kind: 'login' as const, payment: undefined };
+    const add = {
+      ...request,
+      site: 'Cipherpad settings',
+      operation: { type: 'operation', name: 'add-device' },
+    } as const;
+    expect(operationText(add, t('en'))).toBe('Add a new device');
+    expect(operationText(add, t('ru'))).toBe('Добавление нового устройства');
+    const off = {
+      ...request,
+      note: undefined,
+      operation: { type: 'operation', name: 'deactivate-device', description: 'Ada’s phone' },
+    } as const;
+    expect(operationText(off, t('en'))).toBe('Deactivate device “Ada’s phone”');
+    expect(summaryRows(off, t('en'), 'Cipherpad settings')).toEqual([
+      { part: 'site', label: 'Site', value: 'Cipherpad settings' },
+      { part: 'operation', label: 'Operation', value: 'Deactivate device “Ada’s phone”' },
+      { part: 'challenge', label: 'Challenge', value: '12345678' },
+    ]);
+  });
+
   it('shows an operation name it does not know as the service sent it', () => {
     const request = { ...payment, kind: 'login' as const, payment: undefined };
     expect(

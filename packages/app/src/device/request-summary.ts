@@ -58,12 +58,27 @@ const OPERATION_TEXT: Readonly<Record<OperationName, MessageKey>> = {
 };
 
 /**
+ * The security site's own operations on the account's devices (docs/web-api.md, "Device
+ * operations"): what the person confirms when a new device is added or one is deactivated.
+ */
+const DEVICE_OPERATION_TEXT: Readonly<Record<string, MessageKey>> = {
+  'add-device': 'opAddDevice',
+  'deactivate-device': 'opDeactivateDevice',
+};
+
+/**
  * The operation in the person's language: a named operation by its name (docs/web-api.md's
- * list; a name this app does not know yet is shown as the service sent it), else a payment or a
- * login by the request's kind.
+ * list; a name this app does not know yet is shown as the service sent it), an operation on the
+ * devices with the device's name, else a payment or a login by the request's kind.
  */
 export function operationText(details: RequestDetails, t: Translate): string {
   const { operation } = details;
+  const deviceKey =
+    operation?.type === 'operation' && typeof operation.name === 'string'
+      ? DEVICE_OPERATION_TEXT[operation.name]
+      : undefined;
+  // The device to deactivate is the operation's description: the name the person gave it.
+  if (deviceKey !== undefined) return t(deviceKey, { name: operation?.description ?? '' });
   if (operation?.type === 'operation' && operation.name !== undefined && operation.name !== null) {
     const key = Object.hasOwn(OPERATION_TEXT, operation.name)
       ? OPERATION_TEXT[operation.name as OperationName]
@@ -85,7 +100,8 @@ export function summaryRows(details: RequestDetails, t: Translate, siteName: str
     { part: 'operation', label: t('operation'), value: operationText(details, t) },
   ];
   const description = details.operation?.description;
-  if (typeof description === 'string' && description.trim() !== '') {
+  const inOperation = Object.hasOwn(DEVICE_OPERATION_TEXT, details.operation?.name ?? '');
+  if (typeof description === 'string' && description.trim() !== '' && !inOperation) {
     rows.push({ part: 'description', label: t('description'), value: description });
   }
   if (details.payment !== undefined) {

@@ -103,6 +103,8 @@ export const en = {
   opCreditExchange: 'Credit exchange request',
   opTrustLimit: 'Opening a trust limit',
   opNamed: 'Operation “{name}”',
+  opAddDevice: 'Add a new device',
+  opDeactivateDevice: 'Deactivate device “{name}”',
   description: 'Details',
   note: 'Note',
   firstTime: '{site} asks for the first time',
@@ -141,6 +143,9 @@ export const en = {
   denied: 'Denied. The attempt was marked as suspicious.',
   matchNumberFormat: 'Type the two-digit number the site shows.',
   newRequest: 'New request: {op} at {site}.',
+  deviceActivated:
+    'A new device, “{name}”, was activated on your account on {time} from {ip}. Not you? Deactivate it in the security settings.',
+  dismiss: 'Dismiss',
   review: 'Review',
   securitySite: 'Cipherpad security site',
 

@@ -108,6 +108,8 @@ export const ru: Record<keyof typeof en, string> = {
   opCreditExchange: 'Заявка на кредитной бирже',
   opTrustLimit: 'Открытие доверительного лимита',
   opNamed: 'Операция «{name}»',
+  opAddDevice: 'Добавление нового устройства',
+  opDeactivateDevice: 'Отключение устройства «{name}»',
   description: 'Подробности',
   note: 'Примечание',
   firstTime: '{site} обращается к вам впервые',
@@ -146,6 +148,9 @@ export const ru: Record<keyof typeof en, string> = {
   denied: 'Отклонено. Попытка отмечена как подозрительная.',
   matchNumberFormat: 'Введите двузначное число, показанное на сайте.',
   newRequest: 'Новый запрос: {op}, {site}.',
+  deviceActivated:
+    'На вашем аккаунте активировано новое устройство «{name}»: {time}, с адреса {ip}. Это были не вы? Отключите его в настройках безопасности.',
+  dismiss: 'Закрыть',
   review: 'Посмотреть',
   securitySite: 'Сайт безопасности Cipherpad',
 

@@ -1,7 +1,7 @@
 import type { ApiClient } from '../api/api-client.js';
 import { errorCode } from '../app-error.js';
 import type { PendingRequest } from '../device/pending-request.js';
-import { type FeedStatus, RequestFeed } from '../device/request-feed.js';
+import { type ActivatedDevice, type FeedStatus, RequestFeed } from '../device/request-feed.js';
 import { operationText } from '../device/request-summary.js';
 import { errorMessage, type Language, type MessageKey, translate } from '../i18n/i18n.js';
 import type { Registration } from '../register/registration.js';
@@ -65,6 +65,8 @@ export class App implements AppContext {
   #feedStatus: { status: FeedStatus; code?: string } = { status: 'off' };
   #newRequest: PendingRequest | undefined;
   #outcome: string | undefined;
+  /** A device just activated on the account, shown until the person dismisses it. */
+  #newDevice: ActivatedDevice | undefined;
   #updateReady: (() => void) | undefined;
   #hiddenAt: number | undefined;
 
@@ -137,6 +139,11 @@ export class App implements AppContext {
       { deviceId: device.deviceId, signingKey: keys.signingKey },
       {
         onRequests: (requests, added) => this.#onRequests(requests, added),
+        onDeviceActivated: (added) => {
+          this.#newDevice = added;
+          this.announce(this.#describeDevice(added));
+          this.#renderChrome();
+        },
         onStatus: (status, code) => {
           this.#feedStatus = code === undefined ? { status } : { status, code };
           if (this.#screen.name === 'requests') this.#render('keep');
@@ -216,6 +223,14 @@ export class App implements AppContext {
       this.#renderChrome();
     }
     if (added !== undefined) this.announce(this.#describe(added));
+  }
+
+  #describeDevice(device: ActivatedDevice): string {
+    const time = new Intl.DateTimeFormat(this.language, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(device.at);
+    return this.t('deviceActivated', { name: device.name, ip: device.ip, time });
   }
 
   #describe(request: PendingRequest): string {
@@ -348,6 +363,20 @@ export class App implements AppContext {
           button(this.t('review'), 'request-banner-review', () =>
             this.go({ name: 'requests', focus: added.id }),
           ),
+        ),
+      );
+    }
+    const newDevice = this.#newDevice;
+    if (newDevice !== undefined && this.keys !== undefined) {
+      banners.push(
+        h(
+          'div',
+          { class: 'banner attention', role: 'status', 'data-testid': 'device-banner' },
+          h('span', {}, this.#describeDevice(newDevice)),
+          button(this.t('dismiss'), 'device-banner-dismiss', () => {
+            this.#newDevice = undefined;
+            this.#renderChrome();
+          }),
         ),
       );
     }

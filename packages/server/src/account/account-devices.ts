@@ -1,8 +1,9 @@
 import { runTransaction } from '@cipherpad/storage';
+import type { Kysely } from 'kysely';
 import { forgetSigningKey } from '../approval/device-auth.js';
 import { accountTopic } from '../approval/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
-import type { DeviceStatus } from '../db/schema.js';
+import type { Database, DeviceStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -104,17 +105,24 @@ export async function renameDevice(
  * end, and the person is told by email. Deactivating a deactivated device
  * changes nothing.
  *
- * @throws ServiceError `ERR_DEVICE_NOT_FOUND`.
+ * `authorise` runs first in its transaction and throws to refuse: it uses
+ * the confirmation of deactivating this device, given with an activated
+ * device (or the SMS code), so a session alone cannot remove the owner's
+ * authenticators.
+ *
+ * @throws ServiceError `ERR_DEVICE_NOT_FOUND`, and what `authorise` throws.
  */
 export async function deactivateDevice(
   services: Services,
   who: { accountId: string; email: string },
   id: string,
   ip: string,
+  authorise: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<DeviceView> {
   const { db, clock, delivery, deviceKeys } = services;
   const now = clock.now();
   const changed = await runTransaction(db, async (trx) => {
+    await authorise(trx);
     const device = await trx
       .selectFrom('devices')
       .select(['name', 'status'])

@@ -5,10 +5,13 @@ import { emptyBodyAsObject } from '../app/empty-body.js';
 import { errorBody, idParams } from '../app/schemas.js';
 import { ALL_OPERATIONS, CONFIRMATION_METHODS } from '../confirmation-settings/operations.js';
 import { startConfirmationChange } from '../confirmation-settings/start-confirmation-change.js';
+import { useConfirmedOperation } from '../confirmation-settings/use-confirmed-operation.js';
 import { verifyConfirmationChange } from '../confirmation-settings/verify-confirmation-change.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
 import { deactivateDevice, listDevices, MAX_DEVICE_NAME, renameDevice } from './account-devices.js';
+import { idString, startedSchema } from './account-schemas.js';
+import { deviceOperationRoutes } from './device-operation-routes.js';
 import { getAccount } from './get-account.js';
 import { listActivity } from './list-activity.js';
 
@@ -18,6 +21,12 @@ const settingsSchema = {
     method: { type: 'string' },
     operations: { type: 'array', items: { type: 'string' } },
   },
+} as const;
+
+/** The body of a device operation: the id of its confirmation. */
+const confirmationBody = {
+  type: 'object',
+  properties: { confirmation: idString },
 } as const;
 
 const deviceSchema = {
@@ -101,18 +110,27 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post<{ Params: { id: string }; Body: { confirmation?: string } | undefined }>(
     '/v1/account/devices/:id/deactivate',
     {
+      preValidation: emptyBodyAsObject,
       schema: {
-        summary: 'Deactivate a device: its key is forgotten and its sessions end',
+        summary:
+          'Deactivate a device, with a confirmation of it: its key is forgotten and its sessions end',
         params: idParams,
+        body: confirmationBody,
         response: { 200: deviceSchema, '4xx': errorBody },
       },
     },
     async (request) => {
       const who = await authenticate(services, request);
-      return deactivateDevice(services, who, request.params.id, request.ip);
+      const deviceId = request.params.id;
+      return deactivateDevice(services, who, deviceId, request.ip, (trx) =>
+        useConfirmedOperation(services, trx, who.accountId, request.body?.confirmation, {
+          kind: 'deactivate-device',
+          deviceId,
+        }),
+      );
     },
   );
 
@@ -163,17 +181,23 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
     },
   );
 
-  app.post(
+  app.post<{ Body: { confirmation?: string } | undefined }>(
     '/v1/account/activation-qr',
     {
+      preValidation: emptyBodyAsObject,
       schema: {
-        summary: 'An activation QR code for another device of the account',
+        summary: 'An activation QR code for another device, with a confirmation of showing it',
+        body: confirmationBody,
         response: { 200: activationQrSchema, '4xx': errorBody },
       },
     },
     async (request) => {
       const who = await authenticate(services, request);
-      return issueActivationQr(services, who.accountId, request.ip);
+      return issueActivationQr(services, who.accountId, request.ip, (trx) =>
+        useConfirmedOperation(services, trx, who.accountId, request.body?.confirmation, {
+          kind: 'show-activation',
+        }),
+      );
     },
   );
 
@@ -194,21 +218,7 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
             },
           },
         },
-        response: {
-          201: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              channel: { type: 'string' },
-              challenge: { type: 'string' },
-              uri: { type: 'string' },
-              matchNumber: { type: 'string' },
-              waitToken: { type: 'string' },
-              expiresAt: { type: 'number' },
-            },
-          },
-          '4xx': errorBody,
-        },
+        response: { 201: startedSchema, '4xx': errorBody },
       },
     },
     async (request, reply) => {
@@ -246,4 +256,6 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
       );
     },
   );
+
+  await deviceOperationRoutes(app, services);
 }

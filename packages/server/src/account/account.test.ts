@@ -1,5 +1,6 @@
 import { computeResponse, parseQrUri } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmDeviceOperation } from '../testing/confirm-device-operation.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { activateWithCode, type Enrolled, enroll } from '../testing/enroll.js';
 import { signIn as signInOverApi } from '../testing/sign-in.js';
@@ -114,17 +115,28 @@ describe('the account API', () => {
   it('deactivates a device: it answers nothing more, its sessions end, its signed requests fail', async () => {
     const user = await newUser();
     const token = await signIn(user);
-    // A second device of the same account, activated from an activation QR code.
-    const qr = parseQrUri((await call(token, 'POST', '/v1/account/activation-qr')).json().uri);
+    // A second device of the same account, activated from an activation QR code shown
+    // after the first device confirmed it.
+    const shown = await confirmDeviceOperation(service, token, user, {
+      operation: 'show-activation',
+    });
+    const qr = parseQrUri(
+      (await call(token, 'POST', '/v1/account/activation-qr', { confirmation: shown })).json().uri,
+    );
     if (qr.kind !== 'activate') throw new Error('not an activation QR');
     const second = await activateWithCode(service, qr.email, qr.code);
     const oldSession = await signIn(user);
     const secondSession = await signIn({ email: user.email, ocraKey: second.ocraKey });
 
+    const confirmation = await confirmDeviceOperation(service, secondSession, second, {
+      operation: 'deactivate-device',
+      deviceId: user.deviceId,
+    });
     const deactivated = await call(
       secondSession,
       'POST',
       `/v1/account/devices/${user.deviceId}/deactivate`,
+      { confirmation },
     );
     expect(deactivated.statusCode).toBe(200);
     expect(deactivated.json()).toMatchObject({ id: user.deviceId, status: 'deactivated' });
@@ -156,6 +168,12 @@ describe('the account API', () => {
       secondSession,
       'POST',
       `/v1/account/devices/${user.deviceId}/deactivate`,
+      {
+        confirmation: await confirmDeviceOperation(service, secondSession, second, {
+          operation: 'deactivate-device',
+          deviceId: user.deviceId,
+        }),
+      },
     );
     expect(again.json().status).toBe('deactivated');
     const notice = await service.codeSentTo(

@@ -10,6 +10,7 @@ import {
 import { newId, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
+import { accountTopic } from '../approval/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -163,7 +164,8 @@ export async function activateDevice(
       recipient: account.email,
       subject: 'A new device was activated for your Cipherpad account',
       body: [
-        `A new device, "${name}", was activated for your Cipherpad account from ${ip}.`,
+        // Time, address and name: what the owner needs to tell their own device from another's.
+        `A new device, "${name}", was activated for your Cipherpad account on ${new Date(now).toISOString()} (UTC) from ${ip}.`,
         '',
         'If this was not you, deactivate it in your security settings and recover access.',
       ].join('\n'),
@@ -171,6 +173,11 @@ export async function activateDevice(
   });
   ocraKey.fill(0);
   delivery.kick();
+  // The account's open apps hear of it at once, besides the email and the activity log.
+  services.events.publish(accountTopic(account.email), {
+    type: 'device-activated',
+    device: { id: deviceId, name, ip, at: now },
+  });
   return {
     deviceId,
     serverKey,

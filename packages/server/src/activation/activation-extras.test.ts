@@ -132,6 +132,18 @@ describe('activation extras (PRODUCT.md flow 4)', () => {
     );
   });
 
+  it('gives no registration QR code once a device is active: the next one needs its confirmation', async () => {
+    const id = await register('qr-second@example.com', '+442079510006');
+    const smsCode = await service.codeSentTo('+442079510006', /activation code is (\d{8})/);
+    await activateWithCode(service, 'qr-second@example.com', smsCode);
+    const refused = await service.app.inject({
+      method: 'POST',
+      url: `/v1/registrations/${id}/activation-qr`,
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toBe('ERR_OPERATION_CONFIRMATION_REQUIRED');
+  });
+
   it('stops working 10 minutes after it was shown', async () => {
     const id = await register('qr-late@example.com', '+442079510002');
     const { uri } = (
@@ -180,7 +192,8 @@ describe('activation extras (PRODUCT.md flow 4)', () => {
         .where('email', '=', 'both@example.com')
         .executeTakeFirstOrThrow()
     ).id;
-    await issueActivationQr(service.services, id, '192.0.2.50');
+    // What this test counts is the tries on the codes, not who may show one: nothing to authorise.
+    await issueActivationQr(service.services, id, '192.0.2.50', async () => {});
     for (let i = 0; i < 5; i++) {
       await expect(activateWithCode(service, 'both@example.com', `0000000${i}`)).rejects.toThrow();
     }

@@ -1,6 +1,8 @@
 import { formatQrUri } from '@cipherpad/core';
 import { runTransaction } from '@cipherpad/storage';
+import type { Kysely } from 'kysely';
 import { recordEvent } from '../audit/record-event.js';
+import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { issueActivationQrCode } from './issue-activation-code.js';
@@ -17,11 +19,18 @@ export interface ActivationQr {
  * (`cipherpad:activate?email=…&code=…&server=…`, docs/protocol.md). The code
  * in it is as secret as the one sent by SMS: it is answered once, to the
  * signed-in person or the browser that completed the registration.
+ *
+ * `authorise` runs first in the transaction that issues the code and throws
+ * to refuse it: for a signed-in person it uses a confirmation of "show
+ * activation code" given with an activated device (whoever holds only a
+ * session must not enrol an authenticator of their own); the code is then
+ * issued only if that confirmation is used.
  */
 export async function issueActivationQr(
   services: Services,
   accountId: string,
   ip: string,
+  authorise: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<ActivationQr> {
   const { db, clock, config } = services;
   const account = await db
@@ -32,6 +41,7 @@ export async function issueActivationQr(
   if (!account) throw new ServiceError('ERR_UNAUTHENTICATED');
   if (account.status === 'locked') throw new ServiceError('ERR_ACCOUNT_LOCKED');
   const issued = await runTransaction(db, async (trx) => {
+    await authorise(trx);
     const qr = await issueActivationQrCode(services, trx, accountId);
     await recordEvent(trx, { accountId, type: 'activation.qr-issued', ip, at: clock.now() });
     return qr;
@@ -53,7 +63,8 @@ export async function issueActivationQr(
  *
  * @throws ServiceError `ERR_REGISTRATION_NOT_FOUND`, `ERR_REGISTRATION_INCOMPLETE`
  *   (the email or the phone is not verified yet), `ERR_REGISTRATION_CLOSED`
- *   (completed more than an hour ago).
+ *   (completed more than an hour ago), `ERR_OPERATION_CONFIRMATION_REQUIRED`
+ *   (a device of the account is already active).
  */
 export async function issueRegistrationActivationQr(
   services: Services,
@@ -80,5 +91,17 @@ export async function issueRegistrationActivationQr(
   if (clock.now() >= completedAt + policy.registrationQrWindowMs) {
     throw new ServiceError('ERR_REGISTRATION_CLOSED');
   }
-  return issueActivationQr(services, accountId, ip);
+  // The browser that completed the registration within the window may show the code for the
+  // account's first device. Once a device is active, another one is added in the settings with
+  // that device's confirmation: a registration id alone must not enrol a second authenticator.
+  return issueActivationQr(services, accountId, ip, async (trx) => {
+    const active = await trx
+      .selectFrom('devices')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('status', '=', 'active')
+      .limit(1)
+      .executeTakeFirst();
+    if (active) throw new ServiceError('ERR_OPERATION_CONFIRMATION_REQUIRED');
+  });
 }

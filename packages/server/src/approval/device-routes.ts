@@ -103,7 +103,7 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
       {
         schema: {
           summary:
-            'Server-sent events: a request appears (`request`) or stops being pending (`closed`)',
+            'Server-sent events: a request appears (`request`) or stops being pending (`closed`); a new device of the account (`device-activated`)',
           response: { '4xx': errorBody },
         },
       },
@@ -124,6 +124,8 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
             raw.write(`event: request\ndata: ${JSON.stringify(event.request)}\n\n`);
           } else if (event.type === 'closed') {
             raw.write(`event: closed\ndata: ${JSON.stringify({ id: event.id })}\n\n`);
+          } else if (event.type === 'device-activated' && event.device.id !== who.deviceId) {
+            raw.write(`event: device-activated\ndata: ${JSON.stringify(event.device)}\n\n`);
           } else if (event.type === 'revoked' && event.deviceId === who.deviceId) {
             raw.end();
           }

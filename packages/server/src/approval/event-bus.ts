@@ -3,7 +3,17 @@ export type BusEvent =
   | { readonly type: 'request'; readonly request: PendingRequest }
   | { readonly type: 'closed'; readonly id: string }
   | { readonly type: 'changed'; readonly id: string }
-  | { readonly type: 'revoked'; readonly deviceId: string };
+  | { readonly type: 'revoked'; readonly deviceId: string }
+  | { readonly type: 'device-activated'; readonly device: ActivatedDevice };
+
+/** A device just activated on the account, as the account's other devices are told of it. */
+export interface ActivatedDevice {
+  readonly id: string;
+  readonly name: string;
+  /** Where it was activated from. */
+  readonly ip: string;
+  readonly at: number;
+}
 
 /** A request waiting for the person's approval in the app (docs/web-api.md). */
 export interface PendingRequest {

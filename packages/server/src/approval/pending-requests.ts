@@ -26,6 +26,9 @@ export function toPendingRequest(row: {
   description?: string | null;
   note?: string | null;
   consented_at?: number | null;
+  /** An account operation the person confirms (a settings or device challenge), and its device. */
+  account_operation?: string | null;
+  target_name?: string | null;
 }): PendingRequest {
   return {
     id: row.id,
@@ -55,7 +58,23 @@ export function toPendingRequest(row: {
           firstTime: row.consented_at === null || row.consented_at === undefined,
         }
       : {}),
+    ...(row.account_operation ? { operation: accountOperationShown(row) } : {}),
   };
+}
+
+/**
+ * How the app names an account operation (confirmation-settings/account-operation.ts's
+ * `operationShown`, read back from its row): the operation, and the device it acts on.
+ */
+function accountOperationShown(row: {
+  account_operation?: string | null;
+  target_name?: string | null;
+}): NonNullable<PendingRequest['operation']> {
+  if (row.account_operation === 'show-activation') return { type: 'operation', name: 'add-device' };
+  if (row.account_operation === 'deactivate-device') {
+    return { type: 'operation', name: 'deactivate-device', description: row.target_name ?? '' };
+  }
+  return { type: 'operation', name: 'security-settings' };
 }
 
 /**
@@ -72,6 +91,8 @@ export async function listPendingRequests(
     .leftJoin('site_consents as sc', (join) =>
       join.onRef('sc.site_id', '=', 'f.site_id').onRef('sc.account_id', '=', 'c.account_id'),
     )
+    .leftJoin('confirmation_changes as x', 'x.id', 'c.id')
+    .leftJoin('devices as td', 'td.id', 'x.target')
     .select([
       'c.id',
       'c.mode',
@@ -88,6 +109,8 @@ export async function listPendingRequests(
       'f.description',
       'f.note',
       'sc.created_at as consented_at',
+      'x.operation as account_operation',
+      'td.name as target_name',
     ])
     // The range on expires_at uses its index: only the last few minutes of challenges are read.
     .where('c.expires_at', '>', services.clock.now())

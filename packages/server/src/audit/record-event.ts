@@ -18,6 +18,7 @@ export interface AuditEvent {
     | 'activation.qr-issued'
     | 'device.renamed'
     | 'device.deactivated'
+    | 'device.operation-confirmed'
     | 'confirmation.changed'
     | 'confirmation.failed'
     | 'confirmation.succeeded'

@@ -11,6 +11,7 @@ import { announceRequest } from '../approval/approval-events.js';
 import { hashToken, randomDigits } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { type AccountOperation, operationShown, smsText } from './account-operation.js';
 import {
   ALL_OPERATIONS,
   CONFIRMATION_METHODS,
@@ -77,8 +78,36 @@ export async function startConfirmationChange(
   input: { method?: unknown; operations?: unknown },
   ip: string,
 ): Promise<StartedConfirmationChange> {
+  return startAccountConfirmation(
+    services,
+    accountId,
+    { kind: 'settings', ...parseSettings(input) },
+    ip,
+  );
+}
+
+/**
+ * Starts the confirmation of an account operation (account-operation.ts).
+ * A settings change goes by the account's current method, as
+ * {@link startConfirmationChange} says. A device operation is confirmed
+ * whatever the settings say: by an activated device (typed response, QR
+ * code, or online approval with the number to match), or by an SMS code to
+ * the registered phone only when no device is active any more.
+ *
+ * @throws ServiceError `ERR_RATE_LIMITED_ADDRESS`, `ERR_ACCOUNT_LOCKED`,
+ *   `ERR_ACCOUNT_BLOCKED`, `ERR_UNAUTHENTICATED`.
+ */
+export async function startAccountConfirmation(
+  services: Services,
+  accountId: string,
+  operation: AccountOperation,
+  ip: string,
+): Promise<StartedConfirmationChange> {
   const { db, clock, policy, codes, delivery, config, rateLimiter } = services;
-  const wanted = parseSettings(input);
+  const wanted =
+    operation.kind === 'settings'
+      ? operation
+      : { method: '', operations: [] as readonly Operation[] };
   if (
     !(await rateLimiter.hit(
       `confirmation-change:${accountId}`,
@@ -108,9 +137,11 @@ export async function startConfirmationChange(
     created_at: now,
     expires_at: expiresAt,
     completed_at: null,
+    operation: operation.kind,
+    target: operation.kind === 'deactivate-device' ? operation.deviceId : null,
   };
 
-  if (account.confirmation_method === 'sms') {
+  if (await bySms(services, accountId, operation, account.confirmation_method)) {
     const code = randomDigits(6);
     await runTransaction(db, async (trx) => {
       await trx
@@ -121,7 +152,7 @@ export async function startConfirmationChange(
         channel: 'sms',
         recipient: account.phone,
         subject: null,
-        body: `Cipherpad: your code to change your confirmation settings is ${code}. It is valid for 5 minutes. Never tell it to anyone.`,
+        body: smsText(operation, code),
       });
     });
     delivery.kick();
@@ -167,6 +198,7 @@ export async function startConfirmationChange(
     ip,
     createdAt: now,
     expiresAt,
+    operation: operationShown(operation),
   });
   return {
     id,
@@ -183,4 +215,25 @@ export async function startConfirmationChange(
     waitToken,
     expiresAt,
   };
+}
+
+/**
+ * Whether the confirmation goes by SMS: a settings change when the account
+ * confirms by SMS; a device operation only when no device is active.
+ */
+async function bySms(
+  services: Services,
+  accountId: string,
+  operation: AccountOperation,
+  method: string,
+): Promise<boolean> {
+  if (operation.kind === 'settings') return method === 'sms';
+  const active = await services.db
+    .selectFrom('devices')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'active')
+    .limit(1)
+    .executeTakeFirst();
+  return active === undefined;
 }

@@ -15,6 +15,8 @@ import type { ConfirmationChangeTable, Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import { rejectResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
+import type { DeviceOperationKind } from './account-operation.js';
+import { confirmOperation } from './confirm-operation.js';
 import type { ConfirmationSettings } from './operations.js';
 
 /** What confirms a change: a typed response or SMS code, or the site's wait token after approval. */
@@ -23,7 +25,11 @@ export interface ConfirmationProof {
   readonly waitToken?: unknown;
 }
 
-type Change = Pick<ConfirmationChangeTable, 'id' | 'channel' | 'method' | 'operations'>;
+/** The confirmation row that a verification claims. */
+export type Change = Pick<
+  ConfirmationChangeTable,
+  'id' | 'channel' | 'method' | 'operations' | 'target'
+> & { operation: string };
 
 /**
  * Applies a confirmation change once it is confirmed: by the app's response
@@ -45,6 +51,39 @@ export async function verifyConfirmationChange(
   proof: ConfirmationProof,
   ip: string,
 ): Promise<ConfirmationSettings> {
+  const done = await verifyAccountConfirmation(services, who, id, proof, ip, 'settings');
+  if (done.kind !== 'settings') throw new ServiceError('ERR_CHANGE_NOT_FOUND');
+  return done.settings;
+}
+
+/** What a verified confirmation did: a settings change applied, or a device operation confirmed. */
+export type VerifiedConfirmation =
+  | { readonly kind: 'settings'; readonly settings: ConfirmationSettings }
+  | {
+      readonly kind: DeviceOperationKind;
+      readonly deviceId: string | null;
+      /** The confirmation must be used by then (`policy.confirmedOperationTtlMs`). */
+      readonly usableUntil: number;
+    };
+
+/**
+ * Verifies the confirmation of an account operation, with the limits and
+ * proofs of {@link verifyConfirmationChange}. A settings change is applied;
+ * a device operation is marked confirmed, for the operation's own request to
+ * use once within `policy.confirmedOperationTtlMs`
+ * (use-confirmed-operation.ts). `expected` is the kind of operation the
+ * caller verifies: `settings`, or `device` for either device operation.
+ *
+ * @throws ServiceError as {@link verifyConfirmationChange} does.
+ */
+export async function verifyAccountConfirmation(
+  services: Services,
+  who: { accountId: string; email: string },
+  id: string,
+  proof: ConfirmationProof,
+  ip: string,
+  expected: 'settings' | 'device',
+): Promise<VerifiedConfirmation> {
   const { db, clock } = services;
   const row = await db
     .selectFrom('confirmation_changes as x')
@@ -54,6 +93,8 @@ export async function verifyConfirmationChange(
       'x.channel',
       'x.method',
       'x.operations',
+      'x.operation',
+      'x.target',
       'x.code_hash',
       'x.status',
       'x.expires_at',
@@ -65,7 +106,9 @@ export async function verifyConfirmationChange(
     .where('x.id', '=', id)
     .where('x.account_id', '=', who.accountId)
     .executeTakeFirst();
-  if (!row) throw new ServiceError('ERR_CHANGE_NOT_FOUND');
+  if (!row || (row.operation === 'settings') !== (expected === 'settings')) {
+    throw new ServiceError('ERR_CHANGE_NOT_FOUND');
+  }
   if (row.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
   assertNotBlocked(services, {
     status: row.account_status,
@@ -135,9 +178,9 @@ export async function verifyConfirmationChange(
       throw new ServiceError('ERR_CHALLENGE_CLOSED');
     }
     if (now >= challenge.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
-    const settings = await applyChange(services, who, row, hadFailures, ip, claim('approved'));
+    const done = await applyChange(services, who, row, hadFailures, ip, claim('approved'));
     announceClosed(services, null, id);
-    return settings;
+    return done;
   }
 
   if (challenge.status !== 'pending') throw new ServiceError('ERR_CHALLENGE_CLOSED');
@@ -159,9 +202,9 @@ export async function verifyConfirmationChange(
     if (constantTimeEqual(expected, typed)) matched = true;
   }
   if (!matched) await rejectResponse(services, id, who.email, who.accountId, ip);
-  const settings = await applyChange(services, who, row, hadFailures, ip, claim('pending'));
+  const done = await applyChange(services, who, row, hadFailures, ip, claim('pending'));
   announceClosed(services, who.email, id);
-  return settings;
+  return done;
 }
 
 /** Claims the confirmation and applies the new settings, in one transaction. */
@@ -172,8 +215,11 @@ async function applyChange(
   hadFailures: boolean,
   ip: string,
   claim: (trx: Kysely<Database>) => Promise<boolean>,
-): Promise<ConfirmationSettings> {
+): Promise<VerifiedConfirmation> {
   const { db, clock } = services;
+  if (change.operation !== 'settings') {
+    return confirmOperation(services, who, change, hadFailures, ip, claim);
+  }
   const settings = confirmationOf({
     confirmation_method: change.method,
     confirmation_operations: change.operations,
@@ -201,7 +247,7 @@ async function applyChange(
       at: clock.now(),
     });
   });
-  return settings;
+  return { kind: 'settings', settings };
 }
 
 /** Counts a wrong SMS code against the change and the account, then refuses. */

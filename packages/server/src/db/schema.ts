@@ -181,11 +181,18 @@ export interface DeviceRequestSignatureTable {
   expires_at: number;
 }
 
-export type ConfirmationChangeStatus = 'pending' | 'applied' | 'failed';
+/**
+ * `applied`: a settings change made. An operation confirmed for later
+ * (`show-activation`, `deactivate-device`) is `confirmed` until the
+ * operation uses it (`used`) or it expires.
+ */
+export type ConfirmationChangeStatus = 'pending' | 'applied' | 'confirmed' | 'used' | 'failed';
 
 /**
- * A requested change of the confirmation settings, waiting for its
- * confirmation. Its id is that of its challenge when confirmed with the app.
+ * An account operation waiting for the person's confirmation: a change of
+ * the confirmation settings, or an operation on the devices
+ * (confirmation-settings/account-operation.ts). Its id is that of its
+ * challenge when confirmed with the app.
  */
 export interface ConfirmationChangeTable {
   id: string;
@@ -200,8 +207,13 @@ export interface ConfirmationChangeTable {
   attempts: number;
   status: ConfirmationChangeStatus;
   created_at: number;
+  /** Pending: the end of the confirmation; confirmed: the end of the time to use it. */
   expires_at: number;
   completed_at: number | null;
+  /** `settings`, `show-activation` or `deactivate-device`. */
+  operation: Generated<string>;
+  /** What the operation acts on: the device id of `deactivate-device`. */
+  target: string | null;
 }
 
 /** A relying site (docs/confirmation-api.md). Its id is the client id. */

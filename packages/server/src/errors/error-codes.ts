@@ -89,6 +89,16 @@ export const ERROR_CODES = {
   },
   ERR_DEVICE_NOT_FOUND: { status: 404, message: 'No such device on this account.' },
   ERR_CHANGE_NOT_FOUND: { status: 404, message: 'No such confirmation change on this account.' },
+  ERR_OPERATION_CONFIRMATION_REQUIRED: {
+    status: 403,
+    message:
+      'Confirm this operation with an activated device first (or the SMS code if none is left).',
+  },
+  ERR_OPERATION_CONFIRMATION_INVALID: {
+    status: 403,
+    message:
+      'This confirmation is not valid for this operation: it is unknown, for another operation or device, used or expired. Confirm again.',
+  },
 
   ERR_SITE_AUTH: {
     status: 401,

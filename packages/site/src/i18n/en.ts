@@ -122,10 +122,12 @@ export const en = {
   'devices.confirmDeactivate':
     'Deactivate {name}? Its key is forgotten and it can no longer confirm anything. This cannot be undone.',
   'devices.confirmDeactivateButton': 'Yes, deactivate {name}',
+  'devices.confirmDeactivateTitle': 'Confirm the deactivation with your device',
+  'devices.confirmAddTitle': 'Confirm adding a new device',
   'devices.deactivated': '{name} was deactivated.',
   'devices.addTitle': 'Add a device',
   'devices.addText':
-    'Open the Cipherpad app on the new phone and scan this QR code to activate it. It is valid for 10 minutes.',
+    'Confirm it first with a device you already have (or the code we send by SMS if none is left). Then open the Cipherpad app on the new phone and scan the QR code to activate it. It is valid for 10 minutes.',
   'devices.addButton': 'Show an activation QR code',
   'conf.title': 'Confirmation',
   'conf.intro':
@@ -168,6 +170,7 @@ export const en = {
   'event.device.activated': 'Device activated',
   'event.device.renamed': 'Device renamed',
   'event.device.deactivated': 'Device deactivated',
+  'event.device.operation-confirmed': 'Adding or deactivating a device confirmed',
   'event.confirmation.changed': 'Confirmation settings changed',
   'event.confirmation.succeeded': 'Operation confirmed',
   'event.confirmation.failed': 'Failed confirmation',
@@ -301,6 +304,9 @@ export const en = {
   'err.ERR_REGISTRATION_INCOMPLETE': 'Confirm the email and the phone first.',
   'err.ERR_DEVICE_NOT_FOUND': 'This device is no longer on your account. Reload the page.',
   'err.ERR_CHANGE_NOT_FOUND': 'This change was not found. Start again.',
+  'err.ERR_OPERATION_CONFIRMATION_REQUIRED': 'Confirm this with one of your devices first.',
+  'err.ERR_OPERATION_CONFIRMATION_INVALID':
+    'This confirmation is no longer valid (used, expired or for something else). Start again.',
   'err.ERR_DEVICE_AUTH': 'The device could not be authenticated.',
   'err.ERR_OCRA_SUITE_INVALID': 'The request was not understood.',
   'err.ERR_OCRA_INPUT_INVALID': 'The request was not understood.',

@@ -119,10 +119,12 @@ export const ru: Record<MessageKey, Message> = {
   'devices.confirmDeactivate':
     'Отключить {name}? Его ключ будет удалён, и оно больше не сможет ничего подтверждать. Это нельзя отменить.',
   'devices.confirmDeactivateButton': 'Да, отключить {name}',
+  'devices.confirmDeactivateTitle': 'Подтвердите отключение своим устройством',
+  'devices.confirmAddTitle': 'Подтвердите добавление нового устройства',
   'devices.deactivated': '{name}: устройство отключено.',
   'devices.addTitle': 'Добавить устройство',
   'devices.addText':
-    'Откройте приложение Cipherpad на новом телефоне и отсканируйте этот QR-код, чтобы активировать его. Код действует 10 минут.',
+    'Сначала подтвердите это устройством, которое у вас уже есть (или кодом из SMS, если устройств не осталось). Затем откройте приложение Cipherpad на новом телефоне и отсканируйте QR-код, чтобы активировать его. Код действует 10 минут.',
   'devices.addButton': 'Показать QR-код активации',
   'conf.title': 'Подтверждение',
   'conf.intro':
@@ -165,6 +167,7 @@ export const ru: Record<MessageKey, Message> = {
   'event.device.activated': 'Устройство активировано',
   'event.device.renamed': 'Устройство переименовано',
   'event.device.deactivated': 'Устройство отключено',
+  'event.device.operation-confirmed': 'Подтверждено добавление или отключение устройства',
   'event.confirmation.changed': 'Изменены настройки подтверждения',
   'event.confirmation.succeeded': 'Операция подтверждена',
   'event.confirmation.failed': 'Неудачное подтверждение',
@@ -305,6 +308,9 @@ export const ru: Record<MessageKey, Message> = {
   'err.ERR_DEVICE_NOT_FOUND':
     'Этого устройства больше нет в вашей учётной записи. Обновите страницу.',
   'err.ERR_CHANGE_NOT_FOUND': 'Изменение не найдено. Начните заново.',
+  'err.ERR_OPERATION_CONFIRMATION_REQUIRED': 'Сначала подтвердите это одним из своих устройств.',
+  'err.ERR_OPERATION_CONFIRMATION_INVALID':
+    'Это подтверждение больше не действует (использовано, истекло или дано для другого). Начните заново.',
   'err.ERR_DEVICE_AUTH': 'Не удалось проверить устройство.',
   'err.ERR_OCRA_SUITE_INVALID': 'Запрос не понят.',
   'err.ERR_OCRA_INPUT_INVALID': 'Запрос не понят.',

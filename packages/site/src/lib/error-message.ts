@@ -63,6 +63,7 @@ export function challengeIsOver(error: ErrorLike): boolean {
     error.code === 'ERR_CHALLENGE_CLOSED' ||
     error.code === 'ERR_LOGIN_NOT_FOUND' ||
     error.code === 'ERR_ACCOUNT_LOCKED' ||
+    error.code === 'ERR_OPERATION_CONFIRMATION_INVALID' ||
     (error.code === 'ERR_RESPONSE_REJECTED' && error.details?.attemptsLeft === 0)
   );
 }

@@ -3,6 +3,7 @@ import { currentLang } from '../i18n/i18n.js';
 import { activationQr } from '../lib/activation-qr.js';
 import { api } from '../lib/api.js';
 import { type ChallengeInfo, challengePanel } from '../lib/challenge-panel.js';
+import { confirmOperation } from '../lib/confirm-operation.js';
 import { confirmStep } from '../lib/confirm-step.js';
 import { sitesSection } from '../lib/consented-sites.js';
 import { bind, focus, h, show, tr, uid } from '../lib/dom.js';
@@ -291,14 +292,28 @@ function deviceRow(page: Page, initial: Device): HTMLLIElement {
       label: tr('devices.deactivate', { name: device.name }),
       confirmText: tr('devices.confirmDeactivateButton', { name: device.name }),
       confirmTestid: 'confirm-deactivate',
+      // The question asked, the deactivation is confirmed with an activated device (or the SMS
+      // code when none is left) before it is made: a session alone does not remove a device.
       confirm: async () => {
-        device = await api<Device>(
-          'POST',
-          `/v1/account/devices/${encodeURIComponent(device.id)}/deactivate`,
-        );
-        const name = device.name;
-        focus(render());
-        page.say(tr('devices.deactivated', { name }));
+        await confirmOperation({
+          area: panel,
+          operation: { operation: 'deactivate-device', deviceId: device.id },
+          title: 'devices.confirmDeactivateTitle',
+          perform: async (confirmation) => {
+            device = await api<Device>(
+              'POST',
+              `/v1/account/devices/${encodeURIComponent(device.id)}/deactivate`,
+              { body: { confirmation } },
+            );
+            const name = device.name;
+            focus(render());
+            page.say(tr('devices.deactivated', { name }));
+          },
+          back: () => {
+            show(actions, true);
+            actions.querySelector<HTMLButtonElement>('[data-testid="deactivate"]')?.focus();
+          },
+        });
       },
       cancelled: () =>
         actions.querySelector<HTMLButtonElement>('[data-testid="deactivate"]')?.focus(),
@@ -313,7 +328,7 @@ function addDeviceSection(): HTMLElement {
     'devices.addTitle',
     'add-device',
     h('p', { text: tr('devices.addText') }),
-    activationQr('/v1/account/activation-qr', false),
+    activationQr('/v1/account/activation-qr', false, { title: 'devices.confirmAddTitle' }),
   );
 }
 
