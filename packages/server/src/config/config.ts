@@ -35,6 +35,11 @@ export interface Config {
    * counted in memory by each instance of the service.
    */
   readonly siteRequestsPerMinute: number;
+  /**
+   * `CIPHERPAD_SESSION_IDLE_SECONDS` in milliseconds: a session ends after
+   * this long without a request; null keeps the policy's (5 minutes).
+   */
+  readonly sessionIdleMs: number | null;
 }
 
 // The workspace's built site and app, next to this package: packages/server/{src,dist}/config/.
@@ -155,6 +160,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const smsConfirmationsPerPhonePerDay = integer('SMS_CONFIRMATIONS_PER_PHONE_PER_DAY', 5, 0, 1000);
   const siteRequestsPerMinute = integer('SITE_REQUESTS_PER_MINUTE', 60_000, 1, 100_000_000);
 
+  // PSD2 RTS Art. 4(3)(d) allows at most 5 minutes; longer is for a deployment outside its scope.
+  const sessionIdleMs = env.CIPHERPAD_SESSION_IDLE_SECONDS?.trim()
+    ? integer('CIPHERPAD_SESSION_IDLE_SECONDS', 300, 10, 43_200) * 1000
+    : null;
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -181,5 +191,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     appDir,
     smsConfirmationsPerPhonePerDay,
     siteRequestsPerMinute,
+    sessionIdleMs,
   });
 }
