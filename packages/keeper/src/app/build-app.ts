@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { loginRoutes } from '../auth/login-routes.js';
+import { sessionRoutes } from '../auth/session-routes.js';
 import { webhookRoutes } from '../cipherpad/webhook-routes.js';
 import { KEEPER_ERRORS, KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
@@ -76,6 +77,7 @@ export async function buildApp(
     status: 'ok',
     configured: services.config.credentials !== null,
   }));
+  await sessionRoutes(app, services);
   await loginRoutes(app, services);
   await walletRoutes(app, services);
   await transferRoutes(app, services);

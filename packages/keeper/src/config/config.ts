@@ -34,6 +34,11 @@ export interface KeeperConfig {
   readonly webDir: string;
   /** Demo money a new wallet receives per purse in development, in minor units. */
   readonly demoBalance: number;
+  /**
+   * A session ends after this long without a request of its person
+   * (`KEEPER_SESSION_IDLE_SECONDS`, 5 minutes by default: PSD2 RTS Art. 4(3)(d)).
+   */
+  readonly sessionIdleMs: number;
 }
 
 /** A setting is missing or wrong; the message names every such setting. */
@@ -147,6 +152,7 @@ export function loadKeeperConfig(env: Readonly<Record<string, string | undefined
   const trustProxy = oneOf('KEEPER_TRUST_PROXY', ['true', 'false'], 'false') === 'true';
   const webDir = resolve(text('KEEPER_WEB_DIR', resolve(packageDir, 'dist', 'web')));
   const demoBalance = integer('KEEPER_DEMO_BALANCE', 100_000, 0, 1_000_000_000);
+  const sessionIdleMs = integer('KEEPER_SESSION_IDLE_SECONDS', 300, 10, 43_200) * 1000;
 
   if (problems.length > 0) throw new KeeperConfigError(problems);
   return Object.freeze({
@@ -163,6 +169,7 @@ export function loadKeeperConfig(env: Readonly<Record<string, string | undefined
     trustProxy,
     webDir,
     demoBalance,
+    sessionIdleMs,
   });
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Clock } from '../clock.js';
 import { loadKeeperConfig } from '../config/config.js';
 import { type Keeper, startKeeper } from '../start-keeper.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -20,6 +21,7 @@ export async function startTestKeeper(options: {
   clientSecret?: string;
   webhookSecret?: string;
   env?: Record<string, string>;
+  clock?: Clock;
 }): Promise<TestKeeper> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keeper-app-'));
   const config = loadKeeperConfig({
@@ -39,6 +41,7 @@ export async function startTestKeeper(options: {
     database: database.location,
     logger: false,
     sweepEveryMs: 0,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     ...keeper,
