@@ -84,7 +84,8 @@ export function watchIdle(
     clearTimeout(timer);
     deadline = performance.now() + state.idleRemainingMs;
     const lead = warningLeadMs(state.idleTimeoutMs);
-    if (state.idleRemainingMs > lead) {
+    // A second's tolerance: a check that fires a little early still warns.
+    if (state.idleRemainingMs > lead + 1000) {
       hide();
       timer = window.setTimeout(() => void check(), state.idleRemainingMs - lead);
       return;
@@ -110,11 +111,9 @@ export function watchIdle(
   };
   async function check() {
     try {
-      const state = await api<Partial<IdleState> & { signedIn: boolean }>(
-        'GET',
-        '/api/session',
-        { headers: { ...BACKGROUND } },
-      );
+      const state = await api<Partial<IdleState> & { signedIn: boolean }>('GET', '/api/session', {
+        headers: { ...BACKGROUND },
+      });
       if (!state.signedIn || state.idleRemainingMs === undefined) {
         hide();
         actions.ended();

@@ -21,7 +21,8 @@ export const en = {
   'idle.body': 'For your security you will be signed out without activity in',
   'idle.stay': 'Stay signed in',
   'idle.signOut': 'Sign out',
-  'idle.ended': 'You were signed out after a time without activity, to protect your account. Sign in again to continue.',
+  'idle.ended':
+    'You were signed out after a time without activity, to protect your account. Sign in again to continue.',
   'lang.other': 'Русский',
   'lang.otherCode': 'ru',
   'footer.outbox': 'Development: read the email and SMS codes in the outbox',

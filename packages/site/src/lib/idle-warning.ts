@@ -77,7 +77,8 @@ export function watchIdle(
     clearTimeout(timer);
     deadline = performance.now() + state.idleRemainingMs;
     const lead = warningLeadMs(state.idleTimeoutMs);
-    if (state.idleRemainingMs > lead) {
+    // A second's tolerance: a check that fires a little early still warns.
+    if (state.idleRemainingMs > lead + 1000) {
       hide();
       timer = window.setTimeout(() => void check(), state.idleRemainingMs - lead);
       return;
