@@ -225,7 +225,11 @@ describe('session inactivity (PSD2 RTS Art. 4(3)(d))', () => {
       url: `/v1/logins/${started.id}/verify`,
       payload: { response },
     });
-    expect(answer.json().session.idleExpiresAt).toBe(service.clock.now() + 5 * MINUTE);
+    expect(answer.json().session).toMatchObject({
+      expiresAt: service.clock.now() + defaultPolicy.sessionTtlMs,
+      idleExpiresAt: service.clock.now() + 5 * MINUTE,
+      idleTimeoutMs: 5 * MINUTE,
+    });
   });
 });
 

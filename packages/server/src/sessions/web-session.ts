@@ -15,6 +15,8 @@ export interface SessionAnswer {
     readonly expiresAt: number;
     /** When it ends unless a request comes first (the policy's idle time, within `expiresAt`). */
     readonly idleExpiresAt: number;
+    /** The idle time: the session ends after this long without a request. */
+    readonly idleTimeoutMs: number;
   };
   readonly csrfToken?: string;
   readonly account: { readonly id: string; readonly email: string };
@@ -96,21 +98,19 @@ export function answerSession(
   },
 ): SessionAnswer {
   const account = { id: session.accountId, email: session.email };
-  const idleExpiresAt = Math.min(
-    session.expiresAt,
-    services.clock.now() + services.policy.sessionIdleMs,
-  );
+  const idleTimeoutMs = services.policy.sessionIdleMs;
+  const idleExpiresAt = Math.min(session.expiresAt, services.clock.now() + idleTimeoutMs);
   if (delivery === 'cookie') {
     setSessionCookie(services, reply, session.token, session.expiresAt);
     return {
-      session: { expiresAt: session.expiresAt, idleExpiresAt },
+      session: { expiresAt: session.expiresAt, idleExpiresAt, idleTimeoutMs },
       csrfToken: csrfTokenFor(services, session.token),
       account,
       deviceId: session.deviceId,
     };
   }
   return {
-    session: { token: session.token, expiresAt: session.expiresAt, idleExpiresAt },
+    session: { token: session.token, expiresAt: session.expiresAt, idleExpiresAt, idleTimeoutMs },
     account,
     deviceId: session.deviceId,
   };
@@ -126,6 +126,7 @@ export const sessionAnswerSchema = {
         token: { type: 'string' },
         expiresAt: { type: 'number' },
         idleExpiresAt: { type: 'number' },
+        idleTimeoutMs: { type: 'number' },
       },
     },
     csrfToken: { type: 'string' },
