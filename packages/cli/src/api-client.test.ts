@@ -13,12 +13,12 @@ afterAll(async () => {
 });
 
 describe("the CLI's client of the service", () => {
-  it('turns a refusal into the service's code and message', async () => {
+  it("turns a refusal into the service's code and message", async () => {
     const api = new ApiClient(server.url);
     try {
-      const error = await api.post('/v1/logins/nope/verify', { response: '12345678' }).catch(
-        (caught: unknown) => caught,
-      );
+      const error = await api
+        .post('/v1/logins/nope/verify', { response: '12345678' })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CliError);
       expect((error as CliError).code).toBe('ERR_LOGIN_NOT_FOUND');
       expect((error as CliError).message).toBe('No such login');
