@@ -52,7 +52,9 @@ export function isSignedOut(error: unknown): boolean {
  * afterwards; `idle` makes that page say the session ended for inactivity.
  */
 export function requireSignIn(reason?: 'idle'): void {
-  const next = encodeURIComponent(location.pathname);
+  // A confirmation page is returned to by its id (nextPage accepts nothing more).
+  const here = location.pathname + location.search;
+  const next = encodeURIComponent(CONFIRM_PAGE.test(here) ? here : location.pathname);
   location.replace(`/?next=${next}${reason === 'idle' ? '&ended=idle' : ''}`);
 }
 
