@@ -149,7 +149,8 @@ export async function findSession(
       now,
       idleSince: now - idleMs,
     });
-    if (recorded.numAffectedRows === 0n) return 'idle';
+    // Within its idle time when read, the row is gone only if the session ended meanwhile (logout).
+    if (recorded.numAffectedRows === 0n) return null;
     lastSeenAt = now;
   }
   const {

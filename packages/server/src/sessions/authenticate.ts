@@ -116,7 +116,8 @@ export async function authenticate(
       now,
       idleSince: now - idleMs,
     });
-    if (recorded.numAffectedRows === 0n) throw idleEnded(idleMs);
+    // Within its idle time when read, the row is gone only if the session ended meanwhile (logout).
+    if (recorded.numAffectedRows === 0n) throw new ServiceError('ERR_UNAUTHENTICATED');
     lastSeenAt = now;
   }
   return {
