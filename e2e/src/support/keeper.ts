@@ -25,7 +25,11 @@ export class RunningKeeper {
     this.#dataDir = dataDir;
   }
 
-  static async start(service: RunningService): Promise<RunningKeeper> {
+  /** `env` adds settings of the keeper's own (a short `KEEPER_SESSION_IDLE_SECONDS`). */
+  static async start(
+    service: RunningService,
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<RunningKeeper> {
     const dataDir = mkdtempSync(join(tmpdir(), 'cipherpad-keeper-'));
     const siteFile = join(dataDir, 'keeper-site.json');
     // Asynchronously: the service runs in this process, and an event loop
@@ -58,6 +62,7 @@ export class RunningKeeper {
       KEEPER_DATA_DIR: dataDir,
       KEEPER_SITE_FILE: siteFile,
       CIPHERPAD_URL: service.url,
+      ...env,
     });
     const keeper = await startKeeper(config, { logger: false });
     await keeper.app.listen({ host: '127.0.0.1', port });

@@ -6,6 +6,7 @@ import {
   type Clock,
   defaultPolicy,
   loadConfig,
+  type Policy,
   type Service,
   startService,
 } from '@cipherpad/server';
@@ -30,7 +31,8 @@ export class RunningService {
     this.dataDir = dataDir;
   }
 
-  static async start(): Promise<RunningService> {
+  /** `policy` changes limits for one test (a short session idle time). */
+  static async start(options: { policy?: Partial<Policy> } = {}): Promise<RunningService> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'cipherpad-e2e-'));
     const url = `http://127.0.0.1:${port}`;
@@ -46,7 +48,12 @@ export class RunningService {
     const service = await startService(config, {
       clock,
       // A journey signs in many times from one address within a minute.
-      policy: { ...defaultPolicy, registrationsPerIp: 100, activationsPerIp: 100 },
+      policy: {
+        ...defaultPolicy,
+        registrationsPerIp: 100,
+        activationsPerIp: 100,
+        ...options.policy,
+      },
       logger: false,
     });
     await service.app.listen({ host: '127.0.0.1', port });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Policy } from '@cipherpad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { desktopContext, launchChromium, phoneContext, screenshot } from './browser.js';
 import { FakeCamera } from './fake-camera.js';
@@ -57,10 +58,14 @@ export class Stage {
 
   /**
    * `bypassCsp` lets a test inject a checker into the pages (the accessibility
-   * audit); every other test keeps the service's CSP in force.
+   * audit); every other test keeps the service's CSP in force. `policy`
+   * changes the service's limits (a short session idle time).
    */
-  static async open(locale = 'en-US', { bypassCsp = false } = {}): Promise<Stage> {
-    const service = await RunningService.start();
+  static async open(
+    locale = 'en-US',
+    { bypassCsp = false, policy = {} }: { bypassCsp?: boolean; policy?: Partial<Policy> } = {},
+  ): Promise<Stage> {
+    const service = await RunningService.start({ policy });
     const cameraDir = mkdtempSync(join(tmpdir(), 'cipherpad-camera-'));
     const camera = new FakeCamera(join(cameraDir, 'camera.y4m'));
     const browser = await launchChromium(camera.path);

@@ -108,6 +108,13 @@ function refusal(json: unknown, status: number, what: string): CliError {
     extra.push(`try again in ${details.retryAfter} s`);
   }
   const full = extra.length > 0 ? `${text}: ${extra.join(', ')}` : text;
+  if (error === 'ERR_SESSION_IDLE' || error === 'ERR_UNAUTHENTICATED') {
+    // Say how to get a new session: the code alone does not tell a person what to do.
+    return new CliError(error, `${full} (sign in again with: cipherpad login)`, {
+      status,
+      details,
+    });
+  }
   return new CliError(error, full, { status, details });
 }
 

@@ -25,6 +25,10 @@ export const KEEPER_ERRORS = {
     message: 'The transfer is no longer waiting for a confirmation.',
   },
   ERR_NOT_SIGNED_IN: { status: 401, message: 'Sign in first.' },
+  ERR_SESSION_IDLE: {
+    status: 401,
+    message: 'The session ended after a time without a request. Sign in again.',
+  },
   ERR_CSRF: { status: 403, message: 'The CSRF token is missing or wrong.' },
   ERR_RATE_LIMITED_FAILURES: {
     status: 429,

@@ -11,7 +11,18 @@ export interface Policy {
   readonly failuresBeforeBlock: number;
   /** How long each successive block lasts; one more block than listed locks the account. */
   readonly blockDurationsMs: readonly number[];
+  /**
+   * A session's absolute lifetime: it ends this long after sign-in however
+   * active it is (NIST SP 800-63B §4.2.3: reauthenticate at least once per
+   * 12 hours of extended use).
+   */
   readonly sessionTtlMs: number;
+  /**
+   * A session ends after this long without a request the person caused
+   * (PSD2 RTS Art. 4(3)(d): at most 5 minutes of inactivity after
+   * authentication); `CIPHERPAD_SESSION_IDLE_SECONDS` sets it.
+   */
+  readonly sessionIdleMs: number;
   readonly emailCodeTtlMs: number;
   readonly phoneCodeTtlMs: number;
   /** Wrong email and phone codes, together, before a registration closes. */
@@ -66,6 +77,7 @@ export const defaultPolicy: Policy = Object.freeze({
   failuresBeforeBlock: 5,
   blockDurationsMs: Object.freeze([1 * MINUTE, 5 * MINUTE, 30 * MINUTE, 120 * MINUTE]),
   sessionTtlMs: 12 * 60 * MINUTE,
+  sessionIdleMs: 5 * MINUTE,
   emailCodeTtlMs: 24 * 60 * MINUTE,
   phoneCodeTtlMs: 30 * MINUTE,
   registrationMaxAttempts: 5,

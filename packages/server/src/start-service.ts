@@ -73,7 +73,7 @@ export async function startService(
     db: handle.db,
     dialect: handle.dialect,
     clock: overrides.clock ?? systemClock,
-    policy: overrides.policy ?? defaultPolicy,
+    policy: withConfiguredPolicy(overrides.policy ?? defaultPolicy, config),
     log,
     masterKey,
     transports: overrides.transports ?? transportsFor(config),
@@ -97,6 +97,12 @@ export async function startService(
       stdout?.close();
     },
   };
+}
+
+/** The policy with what the configuration sets of it (`CIPHERPAD_SESSION_IDLE_SECONDS`). */
+function withConfiguredPolicy(policy: Policy, config: Config): Policy {
+  if (config.sessionIdleMs === null) return policy;
+  return Object.freeze({ ...policy, sessionIdleMs: config.sessionIdleMs });
 }
 
 /**

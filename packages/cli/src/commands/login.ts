@@ -42,7 +42,7 @@ interface StartedLogin {
 
 /** `POST /v1/logins/:id/verify` answers this. */
 interface VerifiedLogin {
-  session: { token: string; expiresAt: number };
+  session: { token: string; expiresAt: number; idleTimeoutMs?: number };
   account: { id: string; email: string };
   deviceId: string;
 }
@@ -194,7 +194,12 @@ async function verify(
         { response },
       );
       const expires = new Date(verified.session.expiresAt).toISOString();
-      io.stdout.write(`Signed in as ${verified.account.email} (session expires ${expires})\n`);
+      const idle = verified.session.idleTimeoutMs;
+      // PSD2 RTS Art. 4(3)(d): the session also ends after its idle time without a request.
+      const sooner = idle === undefined ? '' : `, or after ${span(idle)} without a request`;
+      io.stdout.write(
+        `Signed in as ${verified.account.email} (session expires ${expires}${sooner})\n`,
+      );
       return;
     } catch (error) {
       // A person who typed a wrong response may type it again while the challenge takes more.
@@ -213,4 +218,11 @@ async function verify(
 /** Quotes a value for a POSIX shell: `'…'`, with each `'` written as `'\''`. */
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A span of time as "5 minutes", "1 minute" or "90 seconds". */
+function span(ms: number): string {
+  if (ms % 60_000 !== 0) return `${Math.round(ms / 1000)} seconds`;
+  const minutes = ms / 60_000;
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }

@@ -23,8 +23,8 @@ export async function startTestServer(): Promise<TestServer> {
   return { service, url: `http://127.0.0.1:${port}`, close: () => service.close() };
 }
 
-/** When a session opened at the fake clock's start expires. */
-export const SESSION_EXPIRES = '2026-01-16T00:00:00.000Z';
+/** When a session opened at the fake clock's start expires, and its idle time, as `login` says them. */
+export const SESSION_EXPIRES = '2026-01-16T00:00:00.000Z, or after 5 minutes without a request';
 
 /** `cipherpad outbox --code` for an address, checked against what the service really sent. */
 export async function codeFor(server: TestServer, to: string, digits: 6 | 8): Promise<string> {

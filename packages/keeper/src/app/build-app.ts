@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { installCsrfGuard } from '../auth/csrf-guard.js';
 import { loginRoutes } from '../auth/login-routes.js';
+import { sessionRoutes } from '../auth/session-routes.js';
 import { webhookRoutes } from '../cipherpad/webhook-routes.js';
 import { KEEPER_ERRORS, KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
@@ -78,6 +79,7 @@ export async function buildApp(
     status: 'ok',
     configured: services.config.credentials !== null,
   }));
+  await sessionRoutes(app, services);
   await loginRoutes(app, services);
   await walletRoutes(app, services);
   await transferRoutes(app, services);

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
-import { currentSession } from './sessions.js';
+import { requireSession } from './sessions.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,8 +45,8 @@ function carriesToken(header: string | string[] | undefined, expected: string): 
 
 /**
  * One CSRF guard for the whole keeper (OWASP ASVS 4.0 §4.2.2, synchronizer
- * token): every request whose method is not safe needs a signed-in session
- * (`ERR_NOT_SIGNED_IN`) and that session's token in `X-CSRF-Token`
+ * token): every request whose method is not safe needs a live session
+ * (`ERR_NOT_SIGNED_IN`, or `ERR_SESSION_IDLE`) and that session's token in `X-CSRF-Token`
  * (`ERR_CSRF`), before its body is even parsed. A route is answered without
  * it only when it says why in `config.csrfExempt`; the table test lists
  * those. Must be installed before any route is added, so it sees them all.
@@ -64,8 +64,7 @@ export function installCsrfGuard(app: FastifyInstance, services: KeeperServices)
   app.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method) || request.is404) return;
     if (request.routeOptions.config.csrfExempt) return;
-    const session = await currentSession(services, request);
-    if (!session) throw new KeeperError('ERR_NOT_SIGNED_IN');
+    const session = await requireSession(services, request);
     if (!carriesToken(request.headers['x-csrf-token'], session.csrfToken)) {
       throw new KeeperError('ERR_CSRF');
     }

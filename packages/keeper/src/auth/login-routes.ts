@@ -6,7 +6,6 @@ import type { KeeperServices } from '../services.js';
 import { normalizeEmail, openWallet } from '../wallet/open-wallet.js';
 import {
   closeSession,
-  currentSession,
   hashToken,
   LOGIN_COOKIE,
   newToken,
@@ -40,22 +39,6 @@ export function waitSeconds(query: { wait?: string } | undefined): number {
  * over the session it opens.
  */
 export async function loginRoutes(app: FastifyInstance, services: KeeperServices): Promise<void> {
-  app.get('/api/session', async (request) => {
-    const session = await currentSession(services, request);
-    return {
-      configured: services.config.credentials !== null,
-      env: services.config.env,
-      cipherpadUrl: services.config.cipherpadUrl,
-      ...(session
-        ? {
-            signedIn: true,
-            csrfToken: session.csrfToken,
-            user: { email: session.user.email, walletId: session.user.wallet_id },
-          }
-        : { signedIn: false }),
-    };
-  });
-
   app.post<{ Body: { email: string } }>(
     '/api/login',
     {

@@ -15,7 +15,21 @@ describe('keeper configuration', () => {
     expect(config.database).toEqual({ dialect: 'sqlite', file: join(dir, 'keeper.db') });
     expect(config.cipherpadUrl).toBe('http://127.0.0.1:8080');
     expect(config.credentials).toBeNull();
+    // PSD2 RTS Art. 4(3)(d): at most 5 minutes without a request.
+    expect(config.sessionIdleMs).toBe(5 * 60 * 1000);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the session idle time in seconds, from 10 s to 12 h', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keeper-config-'));
+    const idle = (value: string) =>
+      loadKeeperConfig({ KEEPER_DATA_DIR: dir, KEEPER_SESSION_IDLE_SECONDS: value }).sessionIdleMs;
+    expect(idle('20')).toBe(20_000);
+    for (const wrong of ['9', '43201', '5m']) {
+      expect(() => idle(wrong)).toThrow(
+        `KEEPER_SESSION_IDLE_SECONDS must be an integer from 10 to 43200 (got "${wrong}")`,
+      );
+    }
   });
 
   it('reads the credentials file written by `site add --out`', () => {

@@ -37,6 +37,11 @@ export interface KeeperConfig {
   readonly demoBalance: number;
   /** Wrong typed responses and SMS codes one client address may give (limits/wrong-answer-limit.ts). */
   readonly wrongAnswers: WrongAnswerPolicy;
+  /**
+   * A session ends after this long without a request of its person
+   * (`KEEPER_SESSION_IDLE_SECONDS`, 5 minutes by default: PSD2 RTS Art. 4(3)(d)).
+   */
+  readonly sessionIdleMs: number;
 }
 
 /** A setting is missing or wrong; the message names every such setting. */
@@ -155,6 +160,7 @@ export function loadKeeperConfig(env: Readonly<Record<string, string | undefined
     perAddress: integer('KEEPER_WRONG_ANSWERS_PER_ADDRESS', 20, 1, 100_000),
     windowMs: integer('KEEPER_WRONG_ANSWERS_WINDOW_SECONDS', 600, 1, 86_400) * 1000,
   };
+  const sessionIdleMs = integer('KEEPER_SESSION_IDLE_SECONDS', 300, 10, 43_200) * 1000;
 
   if (problems.length > 0) throw new KeeperConfigError(problems);
   return Object.freeze({
@@ -172,6 +178,7 @@ export function loadKeeperConfig(env: Readonly<Record<string, string | undefined
     webDir,
     demoBalance,
     wrongAnswers: Object.freeze(wrongAnswers),
+    sessionIdleMs,
   });
 }
 

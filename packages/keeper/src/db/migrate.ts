@@ -181,12 +181,25 @@ const wrongAnswers: Migration = {
   },
 };
 
+/**
+ * When a session's person last made a request, as last recorded
+ * (auth/sessions.ts), so a session ends after the idle time. Null until the
+ * first refresh: a new session counts from `created_at`.
+ */
+const sessionActivity: Migration = {
+  name: '0005-session-activity',
+  async up(db) {
+    await db.schema.alterTable('sessions').addColumn('last_seen_at', 'bigint').execute();
+  },
+};
+
 /** Every migration, oldest first. A new migration is appended here. */
 export const migrations: readonly Migration[] = [
   ledger,
   noEntriesByAccount,
   expiryIndexes,
   wrongAnswers,
+  sessionActivity,
 ];
 
 /**

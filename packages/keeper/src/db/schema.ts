@@ -76,6 +76,8 @@ export interface SessionTable {
   csrf_token: string;
   expires_at: number;
   created_at: number;
+  /** The person's last request as last recorded; null until the first refresh (`created_at` counts). */
+  last_seen_at: number | null;
 }
 
 /** A login waiting for its Cipherpad confirmation, bound to the browser that began it. */

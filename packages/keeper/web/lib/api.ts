@@ -5,6 +5,13 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/**
+ * Headers of a request the page makes by itself (a long poll, a timer): the
+ * keeper does not count it as the person's activity, so a page left open
+ * does not keep its session alive.
+ */
+export const BACKGROUND: Readonly<Record<string, string>> = { 'x-background-request': '1' };
+
 /** A refusal of the keeper's API: its stable code and details. */
 export class ApiError extends Error {
   readonly code: string;

@@ -1,6 +1,7 @@
 import { api, setCsrfToken } from './api.js';
 import { bind, h, relocalize, tr } from './dom.js';
 import { currentLang, initLang, type MessageKey, setLang } from './i18n.js';
+import { watchIdle } from './idle-warning.js';
 
 /** What `GET /api/session` answers. */
 export interface SessionInfo {
@@ -9,6 +10,16 @@ export interface SessionInfo {
   readonly signedIn: boolean;
   readonly csrfToken?: string;
   readonly user?: { readonly email: string; readonly walletId: string };
+  /** Milliseconds until the session ends unless the person makes a request first. */
+  readonly idleRemainingMs?: number;
+  readonly idleTimeoutMs?: number;
+  /** `idle` when the cookie's session ended for inactivity. */
+  readonly ended?: 'idle';
+}
+
+/** The login page, saying why when the session ended for inactivity. */
+function signInAgain(): void {
+  location.assign('/?ended=idle');
 }
 
 /** The frame of a page. */
@@ -32,7 +43,8 @@ export async function startPage(options: {
     (): SessionInfo => ({ configured: true, env: 'production', signedIn: false }),
   );
   if (options.needsSession && !session.signedIn) {
-    location.assign('/');
+    if (session.ended === 'idle') signInAgain();
+    else location.assign('/');
     return null;
   }
   setCsrfToken(session.csrfToken ?? null);
@@ -108,6 +120,24 @@ export async function startPage(options: {
     ),
     h('div', { class: 'page' }, status, main),
   );
+  if (
+    session.signedIn &&
+    session.idleRemainingMs !== undefined &&
+    session.idleTimeoutMs !== undefined
+  ) {
+    // PSD2 RTS Art. 4(3)(d): warned before, the session ends after its idle time.
+    watchIdle(
+      { idleRemainingMs: session.idleRemainingMs, idleTimeoutMs: session.idleTimeoutMs },
+      {
+        signOut: () => {
+          void api('POST', '/api/logout')
+            .catch(() => undefined)
+            .finally(() => location.assign('/'));
+        },
+        ended: signInAgain,
+      },
+    );
+  }
   return {
     main,
     session,

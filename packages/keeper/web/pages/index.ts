@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     location.assign('/wallet.html');
     return;
   }
+  // Sent here because the session ended for inactivity: say so first.
+  if (new URLSearchParams(location.search).get('ended') === 'idle') page.say(tr('idle.ended'));
   const title = h('h1', { text: tr('login.title'), tabindex: '-1', testid: 'login-heading' });
   const email = field({
     label: 'login.email',

@@ -1,4 +1,4 @@
-import { ApiError, api } from '../lib/api.js';
+import { ApiError, api, BACKGROUND } from '../lib/api.js';
 import { confirmPanel, focusPanel, type Outcome } from '../lib/confirm-panel.js';
 import {
   bind,
@@ -167,7 +167,12 @@ async function main(): Promise<void> {
         verify: async (response) =>
           outcome(await api<ChangeState>('POST', `${path}/verify`, { body: { response } })),
         poll: async (signal) =>
-          outcome(await api<ChangeState>('GET', `${path}/status?wait=25`, { signal })),
+          outcome(
+            await api<ChangeState>('GET', `${path}/status?wait=25`, {
+              signal,
+              headers: { ...BACKGROUND },
+            }),
+          ),
         done: () => applied(settings, true),
         over: () => {
           panel.element.append(

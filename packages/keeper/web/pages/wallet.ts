@@ -1,4 +1,4 @@
-import { ApiError, api } from '../lib/api.js';
+import { ApiError, api, BACKGROUND } from '../lib/api.js';
 import { confirmPanel, focusPanel, type Outcome } from '../lib/confirm-panel.js';
 import {
   clearProblem,
@@ -312,7 +312,10 @@ function transferForm(
           return outcomeOf(settled);
         },
         poll: async (signal) => {
-          const settled = await api<Transfer>('GET', `${path}/status?wait=25`, { signal });
+          const settled = await api<Transfer>('GET', `${path}/status?wait=25`, {
+            signal,
+            headers: { ...BACKGROUND },
+          });
           transfer = settled;
           return outcomeOf(settled);
         },

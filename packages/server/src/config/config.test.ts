@@ -15,6 +15,8 @@ describe('configuration', () => {
     expect(config.masterKey).toBeNull();
     expect(config.publicUrl).toBe('http://127.0.0.1:8080');
     expect(config.siteRequestsPerMinute).toBe(60_000);
+    // Unset, the policy's idle time (5 minutes) stands.
+    expect(config.sessionIdleMs).toBeNull();
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -65,6 +67,16 @@ describe('configuration', () => {
       'SITE_REQUESTS_PER_MINUTE',
     ]) {
       expect(problems).toContain(name);
+    }
+  });
+
+  it('reads the session idle time in seconds, from 10 s to 12 h', () => {
+    expect(loadConfig({ CIPHERPAD_SESSION_IDLE_SECONDS: '120' }).sessionIdleMs).toBe(120_000);
+    expect(loadConfig({ CIPHERPAD_SESSION_IDLE_SECONDS: '10' }).sessionIdleMs).toBe(10_000);
+    for (const wrong of ['9', '43201', '5m', '-1', '1.5']) {
+      expect(() => loadConfig({ CIPHERPAD_SESSION_IDLE_SECONDS: wrong })).toThrow(
+        `CIPHERPAD_SESSION_IDLE_SECONDS must be an integer from 10 to 43200 (got "${wrong}")`,
+      );
     }
   });
 

@@ -41,6 +41,11 @@ export interface Config {
    * same machine or network, as `npm start`'s demo keeper in development.
    */
   readonly webhookAllowInternal: boolean;
+  /**
+   * `CIPHERPAD_SESSION_IDLE_SECONDS` in milliseconds: a session ends after
+   * this long without a request; null keeps the policy's (5 minutes).
+   */
+  readonly sessionIdleMs: number | null;
 }
 
 // The workspace's built site and app, next to this package: packages/server/{src,dist}/config/.
@@ -163,6 +168,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const webhookAllowInternal =
     oneOf('WEBHOOK_ALLOW_INTERNAL', ['true', 'false'], 'false') === 'true';
 
+  // PSD2 RTS Art. 4(3)(d) allows at most 5 minutes; longer is for a deployment outside its scope.
+  const sessionIdleMs = env.CIPHERPAD_SESSION_IDLE_SECONDS?.trim()
+    ? integer('CIPHERPAD_SESSION_IDLE_SECONDS', 300, 10, 43_200) * 1000
+    : null;
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -190,5 +200,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     smsConfirmationsPerPhonePerDay,
     siteRequestsPerMinute,
     webhookAllowInternal,
+    sessionIdleMs,
   });
 }

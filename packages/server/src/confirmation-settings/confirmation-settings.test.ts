@@ -205,7 +205,10 @@ describe('confirmation settings (PRODUCT.md flow 9)', () => {
     await call(user, 'POST', `/v1/account/confirmation-changes/${toSms.id}/verify`, { response });
     const change = (await startChange(user, 'app', [])).json();
     const code = await service.codeSentTo(user.phone, /confirmation settings is (\d{6})/);
-    service.clock.advance(5 * 60 * 1000);
+    // The person stays active meanwhile, so the session outlives the code.
+    service.clock.advance(4 * 60 * 1000);
+    expect((await call(user, 'GET', '/v1/account')).statusCode).toBe(200);
+    service.clock.advance(60 * 1000);
     const late = await call(user, 'POST', `/v1/account/confirmation-changes/${change.id}/verify`, {
       response: code,
     });

@@ -5,6 +5,7 @@ import { webApi } from './migrations/0002-web-api.js';
 import { relyingSites } from './migrations/0003-relying-sites.js';
 import { sessions } from './migrations/0004-sessions.js';
 import { confirmedOperations } from './migrations/0005-confirmed-operations.js';
+import { sessionActivity } from './migrations/0006-session-activity.js';
 import type { Database } from './schema.js';
 
 /** One step of the schema, applied once, in order, inside a transaction. */
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   relyingSites,
   sessions,
   confirmedOperations,
+  sessionActivity,
 ];
 
 /**

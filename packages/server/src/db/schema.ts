@@ -135,6 +135,12 @@ export interface SessionTable {
   ip: string;
   created_at: number;
   expires_at: number;
+  /**
+   * When the session's person last made a request, as last recorded: null
+   * until the first refresh (then `created_at` counts). Refreshed only when
+   * older than a tenth of the idle time (sessions/session-activity.ts).
+   */
+  last_seen_at: number | null;
 }
 
 /**

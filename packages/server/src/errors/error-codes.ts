@@ -65,6 +65,10 @@ export const ERROR_CODES = {
     status: 401,
     message: 'Sign in first: the session is missing or expired.',
   },
+  ERR_SESSION_IDLE: {
+    status: 401,
+    message: 'The session ended after a time without a request. Sign in again.',
+  },
   ERR_CSRF: {
     status: 403,
     message: 'The X-CSRF-Token header is missing or does not belong to this session.',

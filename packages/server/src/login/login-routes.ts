@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBody, idParams, shortString } from '../app/schemas.js';
 import type { Services } from '../services.js';
-import { authenticate } from '../sessions/authenticate.js';
 import {
   answerSession,
   type SessionDelivery,
@@ -81,39 +80,6 @@ export async function loginRoutes(app: FastifyInstance, services: Services): Pro
         request.ip,
       );
       return answerSession(services, reply, request.body.session, session);
-    },
-  );
-
-  app.get(
-    '/v1/session',
-    {
-      schema: {
-        summary: 'The account of the session (bearer or cookie)',
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              account: {
-                type: 'object',
-                properties: { id: { type: 'string' }, email: { type: 'string' } },
-              },
-              deviceId: { type: ['string', 'null'] },
-              expiresAt: { type: 'number' },
-              csrfToken: { type: 'string' },
-            },
-          },
-          '4xx': errorBody,
-        },
-      },
-    },
-    async (request) => {
-      const who = await authenticate(services, request);
-      return {
-        account: { id: who.accountId, email: who.email },
-        deviceId: who.deviceId,
-        expiresAt: who.expiresAt,
-        ...(who.csrfToken ? { csrfToken: who.csrfToken } : {}),
-      };
     },
   );
 }

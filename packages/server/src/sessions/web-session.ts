@@ -10,7 +10,14 @@ export type SessionDelivery = 'bearer' | 'cookie';
 
 /** A new session as a route answers it (docs/web-api.md, web sessions). */
 export interface SessionAnswer {
-  readonly session: { readonly token?: string; readonly expiresAt: number };
+  readonly session: {
+    readonly token?: string;
+    readonly expiresAt: number;
+    /** When it ends unless a request comes first (the policy's idle time, within `expiresAt`). */
+    readonly idleExpiresAt: number;
+    /** The idle time: the session ends after this long without a request. */
+    readonly idleTimeoutMs: number;
+  };
   readonly csrfToken?: string;
   readonly account: { readonly id: string; readonly email: string };
   readonly deviceId: string;
@@ -91,17 +98,19 @@ export function answerSession(
   },
 ): SessionAnswer {
   const account = { id: session.accountId, email: session.email };
+  const idleTimeoutMs = services.policy.sessionIdleMs;
+  const idleExpiresAt = Math.min(session.expiresAt, services.clock.now() + idleTimeoutMs);
   if (delivery === 'cookie') {
     setSessionCookie(services, reply, session.token, session.expiresAt);
     return {
-      session: { expiresAt: session.expiresAt },
+      session: { expiresAt: session.expiresAt, idleExpiresAt, idleTimeoutMs },
       csrfToken: csrfTokenFor(services, session.token),
       account,
       deviceId: session.deviceId,
     };
   }
   return {
-    session: { token: session.token, expiresAt: session.expiresAt },
+    session: { token: session.token, expiresAt: session.expiresAt, idleExpiresAt, idleTimeoutMs },
     account,
     deviceId: session.deviceId,
   };
@@ -113,7 +122,12 @@ export const sessionAnswerSchema = {
   properties: {
     session: {
       type: 'object',
-      properties: { token: { type: 'string' }, expiresAt: { type: 'number' } },
+      properties: {
+        token: { type: 'string' },
+        expiresAt: { type: 'number' },
+        idleExpiresAt: { type: 'number' },
+        idleTimeoutMs: { type: 'number' },
+      },
     },
     csrfToken: { type: 'string' },
     account: {

@@ -17,6 +17,12 @@ export const en = {
   'nav.signOut': 'Sign out',
   'nav.outbox': 'Development outbox',
   'nav.app': 'Phone app',
+  'idle.title': 'Are you still there?',
+  'idle.body': 'For your security you will be signed out without activity in',
+  'idle.stay': 'Stay signed in',
+  'idle.signOut': 'Sign out',
+  'idle.ended':
+    'You were signed out after a time without activity, to protect your account. Sign in again to continue.',
   'lang.other': 'Русский',
   'lang.otherCode': 'ru',
   'footer.outbox': 'Development: read the email and SMS codes in the outbox',
@@ -297,6 +303,7 @@ export const en = {
   'err.ERR_ACCOUNT_LOCKED':
     'The account is locked after repeated failed attempts. Recover access to unlock it.',
   'err.ERR_UNAUTHENTICATED': 'Your session has ended. Sign in again.',
+  'err.ERR_SESSION_IDLE': 'Your session ended after a time without activity. Sign in again.',
   'err.ERR_CSRF': 'The page is out of date. Reload it and try again.',
   'err.ERR_WAIT_TOKEN_INVALID': 'This page can no longer follow the request. Start again.',
   'err.ERR_LOGIN_PENDING':

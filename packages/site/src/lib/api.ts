@@ -7,6 +7,13 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/**
+ * Headers of a request the page makes by itself (a timer, a poll): the
+ * service does not count it as the person's activity, so a page left open
+ * does not keep its session alive (docs/web-api.md, sessions).
+ */
+export const BACKGROUND: Readonly<Record<string, string>> = { 'x-background-request': '1' };
+
 /** Options of one API call. */
 export interface CallOptions {
   readonly body?: unknown;

@@ -1,5 +1,5 @@
 import { type Lang, type MessageKey, translate } from '../i18n/i18n.js';
-import { api } from './api.js';
+import { api, BACKGROUND } from './api.js';
 
 /** The named operations of docs/web-api.md, "Confirmation settings". */
 export const OPERATIONS = [
@@ -186,6 +186,8 @@ export function confirmApi(address: PageAddress) {
     /** `GET`: the confirmation as the page sees it. */
     load: (signal?: AbortSignal) =>
       api<ConfirmPage>('GET', base, { headers, ...(signal ? { signal } : {}) }),
+    /** `GET` by the page's own timer: not the person's activity (`X-Background-Request`). */
+    poll: () => api<ConfirmPage>('GET', base, { headers: { ...headers, ...BACKGROUND } }),
     /** Keeps the confirmation open while the person registers (flow 3). */
     hold: () => api<ConfirmPage>('POST', `${base}/hold`, { headers }),
     /** Binds the confirmation to the new account once its app is activated. */

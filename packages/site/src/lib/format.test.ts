@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   digitsOnly,
+  formatCountdown,
   formatDateTime,
   formatRelativeSeconds,
   formatTime,
@@ -49,5 +50,17 @@ describe('dates and times', () => {
     expect(formatRelativeSeconds(7200, 'en')).toBe('in 2 hours');
     expect(formatRelativeSeconds(300, 'ru')).toBe('через 5 минут');
     expect(formatRelativeSeconds(60, 'ru')).toBe('через 60 секунд');
+  });
+});
+
+describe('the inactivity countdown', () => {
+  it('shows minutes and seconds, rounded up, never below 0:00', () => {
+    expect(formatCountdown(60_000)).toBe('1:00');
+    expect(formatCountdown(59_001)).toBe('1:00');
+    expect(formatCountdown(59_000)).toBe('0:59');
+    expect(formatCountdown(9_000)).toBe('0:09');
+    expect(formatCountdown(1)).toBe('0:01');
+    expect(formatCountdown(0)).toBe('0:00');
+    expect(formatCountdown(-5)).toBe('0:00');
   });
 });

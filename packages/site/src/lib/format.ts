@@ -42,3 +42,9 @@ export function formatRelativeSeconds(seconds: number, lang: Lang): string {
   if (s < 7200) return format.format(Math.ceil(s / 60), 'minute');
   return format.format(Math.ceil(s / 3600), 'hour');
 }
+
+/** A countdown as minutes and seconds, "0:59", rounded up so it reads 0:00 only at the end. */
+export function formatCountdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

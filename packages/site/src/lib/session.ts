@@ -6,6 +6,10 @@ export interface SessionInfo {
   readonly account: { readonly id: string; readonly email: string };
   readonly deviceId: string | null;
   readonly expiresAt: number;
+  /** Milliseconds until the session ends unless the person makes a request first. */
+  readonly idleRemainingMs: number;
+  /** The session's idle time. */
+  readonly idleTimeoutMs: number;
   readonly csrfToken?: string;
 }
 
@@ -37,12 +41,21 @@ export async function signOut(): Promise<void> {
 
 /** Whether the service refused a request because the session is missing or over. */
 export function isSignedOut(error: unknown): boolean {
-  return error instanceof ApiError && error.code === 'ERR_UNAUTHENTICATED';
+  return (
+    error instanceof ApiError &&
+    (error.code === 'ERR_UNAUTHENTICATED' || error.code === 'ERR_SESSION_IDLE')
+  );
 }
 
-/** Sends a signed-out person to the sign-in page, to come back here afterwards. */
-export function requireSignIn(): void {
-  location.replace(`/?next=${encodeURIComponent(location.pathname)}`);
+/**
+ * Sends a signed-out person to the sign-in page, to come back here
+ * afterwards; `idle` makes that page say the session ended for inactivity.
+ */
+export function requireSignIn(reason?: 'idle'): void {
+  // A confirmation page is returned to by its id (nextPage accepts nothing more).
+  const here = location.pathname + location.search;
+  const next = encodeURIComponent(CONFIRM_PAGE.test(here) ? here : location.pathname);
+  location.replace(`/?next=${next}${reason === 'idle' ? '&ended=idle' : ''}`);
 }
 
 const PAGES = new Set(['/settings.html', '/activity.html', '/outbox.html', '/register.html']);

@@ -3,7 +3,8 @@ import { api } from './api.js';
 import { ApiError } from './api-error.js';
 import { bind, h, type Render, relocalize, show, tr } from './dom.js';
 import { errorMessage } from './error-message.js';
-import { loadSession, type SessionInfo, signOut } from './session.js';
+import { watchIdle } from './idle-warning.js';
+import { loadSession, requireSignIn, type SessionInfo, signOut } from './session.js';
 
 /** The frame of a page: where its content goes, its status line, who is signed in. */
 export interface Page {
@@ -137,6 +138,15 @@ export async function startPage(options: {
     },
   };
   if (sessionError) page.say(() => errorMessage(toError(sessionError), currentLang()));
+  if (session) {
+    // PSD2 RTS Art. 4(3)(d): warned a minute before, the session ends after its idle time.
+    watchIdle(session, {
+      signOut: () => {
+        void signOut().finally(() => location.assign('/'));
+      },
+      ended: () => requireSignIn('idle'),
+    });
+  }
   if (options.devOutboxLink) {
     // The outbox answers only in development; elsewhere the link stays hidden.
     api('GET', '/v1/dev/outbox?limit=1').then(

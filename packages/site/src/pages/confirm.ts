@@ -296,7 +296,8 @@ function run(
     polling = true;
     try {
       // Once the app is activated, rebinding puts the challenge on the new account.
-      const next = shown === 'activate' ? await calls.rebind() : await calls.load();
+      // A poll of the page's own: it does not count as the person's activity.
+      const next = shown === 'activate' ? await calls.rebind() : await calls.poll();
       trouble?.(false);
       render(next);
     } catch (error) {

@@ -23,6 +23,11 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Sent here because the session ended for inactivity: say so first.
+  if (new URLSearchParams(location.search).get('ended') === 'idle') {
+    page.say(tr('idle.ended'));
+  }
+
   const title = heading('h1', 'login.title');
   const email = field({
     label: 'login.email',
@@ -114,6 +119,11 @@ async function main(): Promise<void> {
 }
 
 function signedIn(page: Page, email: string): void {
+  // Sent here because the session ended for inactivity: say so first.
+  if (new URLSearchParams(location.search).get('ended') === 'idle') {
+    page.say(tr('idle.ended'));
+  }
+
   const title = heading('h1', 'login.title');
   page.main.replaceChildren(
     h(
