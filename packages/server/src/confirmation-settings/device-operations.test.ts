@@ -208,7 +208,10 @@ describe('device operations need a fresh confirmation from an activated device',
     const started = (
       await call(user.token, '/v1/account/confirmations', { operation: 'show-activation' })
     ).json();
-    service.clock.advance(300_000);
+    // The person stays active meanwhile, so the session outlives the challenge.
+    service.clock.advance(240_000);
+    expect((await call(user.token, '/v1/account', undefined, {}, 'GET')).statusCode).toBe(200);
+    service.clock.advance(60_000);
     const response = await computeResponse(user.ocraKey, {
       mode: 'authorization',
       challenge: started.challenge,
