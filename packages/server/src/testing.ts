@@ -4,6 +4,12 @@ export {
   type SigningDevice,
 } from './testing/device-request.js';
 export { activateWithCode, type Enrolled, enroll } from './testing/enroll.js';
+export {
+  documentedCodes,
+  type FuzzedRoute,
+  type MalformedRequest,
+  malformedRequests,
+} from './testing/malformed-requests.js';
 export { signIn } from './testing/sign-in.js';
 export {
   FakeClock,
