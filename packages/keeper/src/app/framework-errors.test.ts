@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '../cipherpad/verify-webhook.js';
 import { FakeCipherpad, fakeResponse } from '../testing/fake-cipherpad.js';
 import { startTestKeeper, type TestBrowser, type TestKeeper } from '../testing/test-keeper.js';
 
+const WEBHOOK_SECRET = 'whsec-regression-0123456789';
 let fake: FakeCipherpad;
 let keeper: TestKeeper;
 let browser: TestBrowser;
@@ -13,6 +15,7 @@ beforeAll(async () => {
     cipherpadUrl: fake.url,
     clientId: fake.clientId,
     clientSecret: fake.clientSecret,
+    webhookSecret: WEBHOOK_SECRET,
   });
   browser = keeper.browser();
   const started = await browser.call('POST', '/api/login', { email: 'regression@example.com' });
@@ -57,6 +60,23 @@ describe("Fastify's refusals in the keeper's shape", () => {
       note: 'x\u0000',
     });
     expect(note.json().error).toBe('ERR_VALIDATION');
+  });
+
+  it('refuses a signed webhook whose confirmation id holds a NUL (it answered 500)', async () => {
+    // The webhook parses its own body (its raw bytes are signed), past the app's check.
+    const body =
+      '{"type":"confirmation.updated","confirmation":{"id":"\\u0000","status":"confirmed"}}';
+    const refused = await keeper.app.inject({
+      method: 'POST',
+      url: '/webhooks/cipherpad',
+      headers: {
+        'content-type': 'application/json',
+        'cipherpad-signature': signWebhook(body, WEBHOOK_SECRET, keeper.services.clock.now()),
+      },
+      payload: body,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toBe('ERR_VALIDATION');
   });
 
   it('answers bad percent-encoding, an oversized id and another method with their codes', async () => {

@@ -114,6 +114,8 @@ describe('every route of the keeper under malformed input', () => {
         amount: '1.00',
         note: 'a fuzzed note',
         method: 'sms',
+        type: 'confirmation.updated',
+        confirmation: { id: '0123456789abcdef0123456789abcdef', status: 'confirmed' },
       },
     });
     const faults: string[] = [];

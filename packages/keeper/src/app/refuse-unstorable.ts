@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { holdsNul } from '../db/holds-nul.js';
 
 /**
  * What a request may not carry anywhere, checked once for every route before
@@ -30,26 +31,3 @@ export function unstorableInput(request: FastifyRequest): string | null {
 }
 
 const ID = /^[A-Za-z0-9_-]*$/;
-
-/**
- * Whether a parsed value holds U+0000 in a string or an object key, at any
- * depth. Walked with a stack rather than recursion: a body of 16 KiB may
- * nest thousands of levels deep.
- */
-function holdsNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (typeof item === 'string') {
-      if (item.includes('\0')) return true;
-    } else if (Array.isArray(item)) {
-      for (const element of item) stack.push(element);
-    } else if (item !== null && typeof item === 'object') {
-      for (const [key, element] of Object.entries(item)) {
-        if (key.includes('\0')) return true;
-        stack.push(element);
-      }
-    }
-  }
-  return false;
-}

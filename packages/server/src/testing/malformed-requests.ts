@@ -143,6 +143,8 @@ const FALLBACK_FIELDS = [
   'session',
   'operation',
   'name',
+  'type',
+  'confirmation',
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
