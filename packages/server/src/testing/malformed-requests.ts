@@ -23,7 +23,7 @@ export interface MalformedRequest {
 
 /**
  * A deterministic series of malformed requests over `routes`, in turn, so
- * every route gets `count / routes.length` of them: wrong JSON types for each
+ * every route gets `count / routes.length` of them, of every kind in turn: wrong JSON types for each
  * field its schema names, bodies over the limit or nested thousands deep,
  * invalid UTF-8, NUL characters in the path, the query, headers and the
  * body, wrong content types, `__proto__` and `constructor` keys, oversized
@@ -42,7 +42,7 @@ export function malformedRequests(
      * the broken field reaches the handler past the others' checks.
      */
     hints?: Readonly<Record<string, unknown>>;
-    /** The credentials a route takes, sent to it most of the time so its handler is reached. */
+    /** The credentials a route takes, sent to it every other round so its handler is reached. */
     credentialsFor?: (route: FuzzedRoute) => readonly string[];
   },
 ): MalformedRequest[] {
@@ -50,11 +50,16 @@ export function malformedRequests(
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const requests: MalformedRequest[] = [];
   for (let i = 0; i < options.count; i++) {
+    // Every route gets every kind in turn; each round alternates between the
+    // credentials the route takes and any credentials at all.
     const route = routes[i % routes.length] as FuzzedRoute;
-    const kind = pick(KINDS);
+    const round = Math.floor(i / routes.length);
+    const kind = KINDS[round % KINDS.length] as (typeof KINDS)[number];
     const fitting = options.credentialsFor?.(route) ?? [];
     const credentials =
-      fitting.length > 0 && random() < 0.7 ? pick(fitting) : pick(options.credentials);
+      fitting.length > 0 && Math.floor(round / KINDS.length) % 2 === 0
+        ? pick(fitting)
+        : pick(options.credentials);
     requests.push({
       kind,
       route: `${route.method} ${route.url}`,
