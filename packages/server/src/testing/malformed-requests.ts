@@ -215,6 +215,9 @@ function build(
   }
   if (kind === 'bad-percent' && random() < 0.5)
     query = `?${pick(queryFields)}=${pick(BAD_PERCENT)}`;
+  if (kind === 'proto-keys') {
+    query = `?__proto__[polluted]=yes&constructor[prototype][polluted]=yes&__proto__=x&${pick(queryFields)}=1`;
+  }
 
   const headers: Record<string, string> = {
     'content-type': 'application/json',
