@@ -70,14 +70,15 @@ export async function buildApp(
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '';
     const allowed = routes.methodsFor(path);
-    if (allowed.includes(request.method) && path.split('/').some((part) => part.length > 100)) {
+    const tooLong = path.split('/').some((part) => part.length > 100);
+    if (allowed.includes(request.method) && tooLong) {
       // A route of this method fits the path, yet the router passed it by: one of
       // its parameters is over Fastify's maxParamLength (100 characters).
       return reply
         .code(414)
         .send({ error: 'ERR_URI_TOO_LONG', message: ERROR_CODES.ERR_URI_TOO_LONG.message });
     }
-    if (allowed.length > 0) {
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
       return reply.code(405).send({
         error: 'ERR_METHOD_NOT_ALLOWED',
