@@ -3,9 +3,9 @@ export {
   deviceRequest,
   type SigningDevice,
 } from './testing/device-request.js';
+export { documentedCodes } from './testing/documented-codes.js';
 export { activateWithCode, type Enrolled, enroll } from './testing/enroll.js';
 export {
-  documentedCodes,
   type FuzzedRoute,
   type MalformedRequest,
   malformedRequests,

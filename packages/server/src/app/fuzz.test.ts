@@ -3,12 +3,9 @@ import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSite } from '../sites/register-site.js';
 import { deviceAuthorization } from '../testing/device-request.js';
+import { documentedCodes } from '../testing/documented-codes.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';
-import {
-  documentedCodes,
-  type MalformedRequest,
-  malformedRequests,
-} from '../testing/malformed-requests.js';
+import { type MalformedRequest, malformedRequests } from '../testing/malformed-requests.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
 import { RouteTable } from './route-table.js';
 

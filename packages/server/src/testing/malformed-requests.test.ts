@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { documentedCodes, malformedRequests } from './malformed-requests.js';
+import { documentedCodes } from './documented-codes.js';
+import { malformedRequests } from './malformed-requests.js';
 
 const routes = [
   {

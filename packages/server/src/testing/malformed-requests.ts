@@ -1,3 +1,12 @@
+import {
+  BAD_PERCENT,
+  CONTENT_TYPES,
+  FALLBACK_FIELDS,
+  METHODS,
+  NOT_JSON,
+  VALUES,
+} from './malformed-values.js';
+
 /** A route to fuzz, as Fastify declares it. */
 export interface FuzzedRoute {
   readonly method: string;
@@ -93,96 +102,6 @@ const KINDS = [
   'query-types',
   'bad-credentials',
 ] as const;
-
-/** Values of every JSON type, and strings that have broken parsers and databases before. */
-const VALUES: readonly unknown[] = [
-  null,
-  true,
-  false,
-  0,
-  -1,
-  1.5,
-  1e308,
-  -1e308,
-  2 ** 53 + 2,
-  '',
-  ' ',
-  '\u0000',
-  'a\u0000b',
-  '\ud800',
-  '\uffff',
-  '😀'.repeat(50),
-  'x'.repeat(4000),
-  [],
-  [1, 'a', null],
-  {},
-  { a: { b: [] } },
-  '__proto__',
-  '12345678',
-  '1.00',
-  '0',
-  '-1',
-  '1e400',
-  'NaN',
-  'Z123456789012',
-  'fuzz@example.com',
-  '+442079460999',
-  'cookie',
-  'sms',
-  'payment',
-  "' or 1=1 --",
-  '%00',
-  '../../etc/passwd',
-];
-
-const FALLBACK_FIELDS = [
-  'email',
-  'phone',
-  'response',
-  'code',
-  'amount',
-  'purse',
-  'to',
-  'description',
-  'method',
-  'session',
-  'operation',
-  'name',
-  'type',
-  'confirmation',
-];
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-
-const CONTENT_TYPES = [
-  'text/plain',
-  'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x',
-  'application/xml',
-  'application/json; charset=latin1',
-  'application/json; charset=utf-16',
-  'application/jsonx',
-  'json',
-  '',
-  '\u0000',
-  'application/json\u0000',
-];
-
-const NOT_JSON = [
-  '',
-  '{',
-  'nul',
-  '"text"',
-  '123',
-  'true',
-  '[]',
-  '{"a":1}x',
-  '{"a":}',
-  '\u0000',
-  '{"a":"\\ud800"}',
-];
-
-const BAD_PERCENT = ['%ff', '%', '%zz', '%c0%af', '%e0%80', '%ed%a0%80', 'a%2', '%fe%ff'];
 
 function build(
   route: FuzzedRoute,
@@ -391,17 +310,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/**
- * The codes of the tables in `docs/errors.md` under the given `## ` headings
- * (`Service (HTTP API)`, `Protocol`, `Keeper`…): what an answer may carry.
- */
-export function documentedCodes(markdown: string, sections: readonly string[]): Set<string> {
-  const codes = new Set<string>();
-  for (const part of markdown.split(/^## /m)) {
-    if (!sections.some((section) => part.startsWith(section))) continue;
-    for (const match of part.matchAll(/^\|\s*`(ERR_[A-Z0-9_]+)`/gm)) codes.add(match[1] as string);
-  }
-  return codes;
 }
