@@ -104,21 +104,24 @@ describe("Fastify's refusals in the keeper's shape", () => {
     await keeper.app.listen({ port: 0, host: '127.0.0.1' });
     const address = keeper.app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () =>
-        socket.end('BREW /api/login HTTP/1.1\r\n\r\n'),
-      );
-      let received = '';
-      socket.on('data', (chunk) => {
-        received += chunk.toString('latin1');
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(text));
+        let received = '';
+        socket.on('data', (chunk) => {
+          received += chunk.toString('latin1');
+        });
+        socket.on('end', () => resolve(received));
+        socket.on('error', reject);
       });
-      socket.on('end', () => resolve(received));
-      socket.on('error', reject);
-    });
+    const answer = await raw('BREW /api/login HTTP/1.1\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
       error: 'ERR_VALIDATION',
       message: 'The request is malformed.',
     });
+    const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4)).error).toBe('ERR_HEADERS_TOO_LARGE');
   });
 });
