@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installCsrfGuard } from '../auth/csrf-guard.js';
 import { loginRoutes } from '../auth/login-routes.js';
 import { sessionRoutes } from '../auth/session-routes.js';
@@ -10,7 +10,11 @@ import { settingsRoutes } from '../settings/settings-routes.js';
 import { transferRoutes } from '../transfers/transfer-routes.js';
 import { walletRoutes } from '../wallet/wallet-routes.js';
 import { webRoutes } from '../web/web-routes.js';
+import { answerClientError } from './client-error.js';
+import { replyWithError } from './error-reply.js';
+import { unstorableInput } from './refuse-unstorable.js';
 import { RequestLog } from './request-log.js';
+import { RouteTable } from './route-table.js';
 
 /**
  * Builds the keeper's HTTP app without listening: tests call `app.inject()`,
@@ -28,7 +32,12 @@ export async function buildApp(
     bodyLimit: 16 * 1024,
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // A bad percent-encoding or a parameter over Fastify's 100 characters is answered
+    // by the router itself; these give it the keeper's codes and shape.
+    frameworkErrors: replyWithError,
+    clientErrorHandler: answerClientError,
   });
+  const routes = RouteTable.track(app);
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -36,43 +45,36 @@ export async function buildApp(
     reply.header('referrer-policy', 'no-referrer');
     done(null, payload);
   });
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof KeeperError) {
-      if (typeof error.details.retryAfter === 'number') {
-        reply.header('retry-after', String(error.details.retryAfter));
-      }
+  app.setErrorHandler(replyWithError);
+
+  // One guard for every route, before any handler or the session reads the request.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const refused = unstorableInput(request);
+    done(refused === null ? undefined : new KeeperError('ERR_VALIDATION', { message: refused }));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    const allowed = routes.methodsFor(path);
+    const tooLong = path.split('/').some((part) => part.length > 100);
+    if (allowed.includes(request.method) && tooLong) {
+      // A route of this method fits the path, yet the router passed it by: one of
+      // its parameters is over Fastify's maxParamLength (100 characters).
       return reply
-        .code(error.status)
-        .send({ error: error.code, message: error.message, ...error.details });
+        .code(414)
+        .send({ error: 'ERR_URI_TOO_LONG', message: KEEPER_ERRORS.ERR_URI_TOO_LONG.message });
     }
-    if (error.validation) {
-      return reply.code(400).send({
-        error: 'ERR_VALIDATION',
-        message: `${error.validationContext ?? 'request'} ${error.validation[0]?.message ?? 'is invalid'}`,
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      return reply.code(405).send({
+        error: 'ERR_METHOD_NOT_ALLOWED',
+        message: KEEPER_ERRORS.ERR_METHOD_NOT_ALLOWED.message,
       });
     }
-    const byFastify: Record<string, keyof typeof KEEPER_ERRORS> = {
-      FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_PAYLOAD_TOO_LARGE',
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-      FST_ERR_CTP_EMPTY_JSON_BODY: 'ERR_VALIDATION',
-      FST_ERR_CTP_INVALID_JSON_BODY: 'ERR_VALIDATION',
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'ERR_VALIDATION',
-    };
-    const mapped =
-      byFastify[error.code] ?? (error.statusCode === 400 ? 'ERR_VALIDATION' : undefined);
-    if (mapped) {
-      return reply
-        .code(KEEPER_ERRORS[mapped].status)
-        .send({ error: mapped, message: KEEPER_ERRORS[mapped].message });
-    }
-    request.log.error({ err: error }, 'unhandled error');
     return reply
-      .code(500)
-      .send({ error: 'ERR_INTERNAL', message: KEEPER_ERRORS.ERR_INTERNAL.message });
+      .code(404)
+      .send({ error: 'ERR_NOT_FOUND', message: KEEPER_ERRORS.ERR_NOT_FOUND.message });
   });
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: 'ERR_NOT_FOUND', message: KEEPER_ERRORS.ERR_NOT_FOUND.message }),
-  );
 
   installCsrfGuard(app, services);
   app.get('/health', async () => ({

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { holdsNul } from '../db/holds-nul.js';
 import { KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
 import { settleTransfer } from '../transfers/confirm-transfer.js';
@@ -51,7 +52,8 @@ export async function webhookRoutes(app: FastifyInstance, services: KeeperServic
         }
         const id = event.confirmation?.id;
         const status = event.confirmation?.status;
-        if (typeof id !== 'string' || typeof status !== 'string')
+        // Parsed here, not by the app: the check every other body gets applies here too.
+        if (typeof id !== 'string' || typeof status !== 'string' || holdsNul(event))
           throw new KeeperError('ERR_VALIDATION');
         const transfer = await services.db
           .selectFrom('transfers')

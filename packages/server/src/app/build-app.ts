@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CipherpadError } from '@cipherpad/core';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { accountRoutes } from '../account/account-routes.js';
 import { activationRoutes } from '../activation/activation-routes.js';
 import { approvalRoutes } from '../approval/approval-routes.js';
@@ -18,8 +17,12 @@ import type { Services } from '../services.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
 import { smsConfirmationRoutes } from '../sms-confirmation/sms-confirmation-routes.js';
 import { webRoutes } from '../web/web-routes.js';
+import { answerClientError } from './client-error.js';
+import { replyWithError } from './error-reply.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
+import { unstorableInput } from './refuse-unstorable.js';
 import { RequestLog } from './request-log.js';
+import { RouteTable } from './route-table.js';
 
 /**
  * Builds the HTTP application from its services, without listening: tests
@@ -37,7 +40,12 @@ export async function buildApp(
     // One line per request, written when the response is sent (below), instead of two.
     logController: new RequestLog(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // A bad percent-encoding or a parameter over Fastify's 100 characters is answered
+    // by the router itself; these give it the service's codes and shape.
+    frameworkErrors: replyWithError,
+    clientErrorHandler: answerClientError,
   });
+  const routes = RouteTable.track(app);
 
   // The API speaks JSON only; anything else is refused with ERR_UNSUPPORTED_MEDIA_TYPE.
   app.removeContentTypeParser('text/plain');
@@ -51,47 +59,36 @@ export async function buildApp(
     done(null, payload);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ServiceError) {
-      if (typeof error.details.retryAfter === 'number') {
-        reply.header('retry-after', String(error.details.retryAfter));
-      }
-      return reply
-        .code(error.status)
-        .send({ error: error.code, message: error.message, ...error.details });
-    }
-    if (error instanceof CipherpadError) {
-      return reply.code(400).send({ error: error.code, message: error.message });
-    }
-    if (error.validation) {
-      return reply.code(400).send({
-        error: 'ERR_VALIDATION',
-        message: `${error.validationContext ?? 'request'} ${error.validation[0]?.message ?? 'is invalid'}`,
-      });
-    }
-    const byFastify: Record<string, keyof typeof ERROR_CODES> = {
-      FST_ERR_CTP_BODY_TOO_LARGE: 'ERR_PAYLOAD_TOO_LARGE',
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'ERR_VALIDATION',
-      FST_ERR_CTP_EMPTY_JSON_BODY: 'ERR_VALIDATION',
-      FST_ERR_CTP_INVALID_JSON_BODY: 'ERR_VALIDATION',
-    };
-    const mapped =
-      byFastify[error.code] ?? (error.statusCode === 400 ? 'ERR_VALIDATION' : undefined);
-    if (mapped) {
-      return reply
-        .code(ERROR_CODES[mapped].status)
-        .send({ error: mapped, message: ERROR_CODES[mapped].message });
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply
-      .code(500)
-      .send({ error: 'ERR_INTERNAL', message: ERROR_CODES.ERR_INTERNAL.message });
+  app.setErrorHandler(replyWithError);
+
+  // One guard for every route, before any handler or authentication reads the request.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const refused = unstorableInput(request);
+    done(refused === null ? undefined : new ServiceError('ERR_VALIDATION', {}, refused));
   });
 
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: 'ERR_NOT_FOUND', message: ERROR_CODES.ERR_NOT_FOUND.message }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    const allowed = routes.methodsFor(path);
+    const tooLong = path.split('/').some((part) => part.length > 100);
+    if (allowed.includes(request.method) && tooLong) {
+      // A route of this method fits the path, yet the router passed it by: one of
+      // its parameters is over Fastify's maxParamLength (100 characters).
+      return reply
+        .code(414)
+        .send({ error: 'ERR_URI_TOO_LONG', message: ERROR_CODES.ERR_URI_TOO_LONG.message });
+    }
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      return reply.code(405).send({
+        error: 'ERR_METHOD_NOT_ALLOWED',
+        message: ERROR_CODES.ERR_METHOD_NOT_ALLOWED.message,
+      });
+    }
+    return reply
+      .code(404)
+      .send({ error: 'ERR_NOT_FOUND', message: ERROR_CODES.ERR_NOT_FOUND.message });
+  });
 
   await registerOpenApi(app, services);
   await app.register(async (api) => {

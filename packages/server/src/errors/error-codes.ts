@@ -5,6 +5,14 @@
 export const ERROR_CODES = {
   ERR_VALIDATION: { status: 400, message: 'The request is malformed.' },
   ERR_NOT_FOUND: { status: 404, message: 'No such resource.' },
+  ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'This path does not take this method: see the Allow header.',
+  },
+  ERR_URL_INVALID: { status: 400, message: 'The URL is not validly percent-encoded UTF-8.' },
+  ERR_URI_TOO_LONG: { status: 414, message: 'A part of the URL is too long.' },
+  ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+  ERR_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
