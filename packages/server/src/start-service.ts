@@ -4,6 +4,7 @@ import { buildApp } from './app/build-app.js';
 import { loggerOptions } from './app/logger-options.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
+import { confirmationHooks } from './confirmation/confirmation-hooks.js';
 import { startConfirmationSweeper } from './confirmation/expire-confirmations.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { type DatabaseLocation, openDatabase } from './db/database.js';
@@ -75,6 +76,8 @@ export async function startService(
     masterKey,
     transports: overrides.transports ?? transportsFor(config),
   });
+  // A site's confirmation settles its own row and webhook with its challenge.
+  services.challengeHooks.register('confirmation', confirmationHooks);
   const app = await buildApp(services, log);
   services.delivery.start();
   services.webhooks.start();

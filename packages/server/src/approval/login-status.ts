@@ -1,8 +1,8 @@
+import { challengeTopic } from '../challenges/event-bus.js';
+import { APPROVABLE_PURPOSES } from '../challenges/purposes.js';
 import type { ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import { challengeTopic } from './event-bus.js';
-import { APPROVABLE_PURPOSES } from './pending-requests.js';
 import { assertWaitToken } from './wait-token.js';
 
 /** Where a login (or a confirmation change by the app) stands, as its site sees it. */

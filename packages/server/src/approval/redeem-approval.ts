@@ -1,10 +1,10 @@
 import { runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
+import { announceClosed } from '../challenges/challenge-events.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { LoginSession } from '../login/verify-login.js';
 import type { Services } from '../services.js';
 import { newSessionToken } from '../sessions/session-token.js';
-import { announceClosed } from './approval-events.js';
 import { assertWaitToken } from './wait-token.js';
 
 /**

@@ -1,6 +1,6 @@
 import { runTransaction } from '@cipherpad/storage';
 import type { FastifyRequest } from 'fastify';
-import { announceRequest } from '../approval/approval-events.js';
+import { announceRequest } from '../challenges/challenge-events.js';
 import { hasConsent, recordConsent } from '../consent/record-consent.js';
 import type { ChallengeMode, ConfirmationStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';

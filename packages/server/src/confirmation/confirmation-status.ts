@@ -1,5 +1,5 @@
-import { challengeTopic } from '../approval/event-bus.js';
 import { MAX_WAIT_SECONDS } from '../approval/login-status.js';
+import { challengeTopic } from '../challenges/event-bus.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';

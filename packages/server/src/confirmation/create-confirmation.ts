@@ -2,7 +2,7 @@ import { formatQrUri, generateChallenge, type QrRequest } from '@cipherpad/core'
 import { fillRandom, newId, randomIntBelow } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
-import { announceRequest } from '../approval/approval-events.js';
+import { announceRequest } from '../challenges/challenge-events.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode, ConfirmationKind, Database } from '../db/schema.js';
 import type { Services } from '../services.js';

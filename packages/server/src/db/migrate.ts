@@ -4,6 +4,7 @@ import { foundation } from './migrations/0001-foundation.js';
 import { webApi } from './migrations/0002-web-api.js';
 import { relyingSites } from './migrations/0003-relying-sites.js';
 import { sessions } from './migrations/0004-sessions.js';
+import { lockCause } from './migrations/0005-lock-cause.js';
 import type { Database } from './schema.js';
 
 /** One step of the schema, applied once, in order, inside a transaction. */
@@ -14,7 +15,13 @@ export interface Migration {
 }
 
 /** Every migration, oldest first. A new migration is appended here. */
-export const migrations: readonly Migration[] = [foundation, webApi, relyingSites, sessions];
+export const migrations: readonly Migration[] = [
+  foundation,
+  webApi,
+  relyingSites,
+  sessions,
+  lockCause,
+];
 
 /**
  * Applies the migrations that have not run yet. Safe to call from several

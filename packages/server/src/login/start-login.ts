@@ -7,7 +7,7 @@ import {
 } from '@cipherpad/core';
 import { fillRandom, newId, randomIntBelow, randomString } from '@cipherpad/storage';
 import { normalizeEmail } from '../accounts/contact.js';
-import { announceRequest } from '../approval/approval-events.js';
+import { announceRequest } from '../challenges/challenge-events.js';
 import { hashToken } from '../crypto/code-hasher.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode } from '../db/schema.js';

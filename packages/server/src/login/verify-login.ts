@@ -1,16 +1,20 @@
 import { runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { recordSuccess } from '../accounts/lockout.js';
-import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
+import { announceClosed } from '../challenges/challenge-events.js';
+import { type ChallengeDeviceRow, checkResponse } from '../challenges/check-response.js';
+import { accountAdmits, claimRefusal } from '../challenges/claim-challenge.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { newSessionToken } from '../sessions/session-token.js';
-import { checkResponse } from './check-response.js';
 
-/** The refusals that mean a wrong response was counted. */
+/**
+ * The refusals that keep the attempt taken from the address: a wrong
+ * response, or a response to an account that is blocked or locked.
+ */
 const WRONG_ANSWER: ReadonlySet<string> = new Set([
   'ERR_RESPONSE_REJECTED',
   'ERR_ACCOUNT_BLOCKED',
@@ -72,14 +76,29 @@ const loadChallenge = prepareQuery<
     .where('c.purpose', '=', 'login'),
 );
 
-/** Claims a pending challenge: of concurrent claims exactly one changes a row. */
-const claimChallenge = prepareQuery<{ id: string; now: number }, never>((db, p) =>
-  db
-    .updateTable('challenges')
-    .set({ status: 'used', completed_at: p.now })
-    .where('id', '=', p.id)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', p.now),
+/**
+ * Claims a pending challenge (of concurrent claims exactly one changes a
+ * row) while, at that moment, its account is active and not blocked. SQLite
+ * runs one transaction at a time, so nothing changes the account between
+ * this check and the claim.
+ */
+const claimChallenge = prepareQuery<{ id: string; accountId: string; now: number }, never>(
+  (db, p) =>
+    db
+      .updateTable('challenges')
+      .set({ status: 'used', completed_at: p.now })
+      .where('id', '=', p.id)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', p.now)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('accounts as a')
+            .select('a.id')
+            .where('a.id', '=', p.accountId)
+            .where((inner) => accountAdmits(inner, 'typed', p.now)),
+        ),
+      ),
 );
 
 const insertSession = prepareQuery<
@@ -119,20 +138,33 @@ type SessionClaim = {
 
 /**
  * On PostgreSQL, what the SQLite path does in a transaction, as one statement
- * (one round trip instead of five: BEGIN, three writes, COMMIT). Its
- * data-modifying CTEs run once, atomically, on one snapshot: the session, the
- * cleared failure count and the activity entry are written only if the claim
- * changed the challenge, and of concurrent claims the ones that wait for the
- * row lock find it used. `claimed` is 1 or 0.
+ * (one round trip instead of five: BEGIN, three writes, COMMIT). `account`
+ * locks the account row (`FOR NO KEY UPDATE`, the lock the UPDATE counting a
+ * failure takes) only while it is active and not blocked: a concurrent
+ * failure is waited for and its block then seen (PostgreSQL re-evaluates the
+ * condition on the newest row version), so a right response is accepted only
+ * if no block holds at the moment of its claim. The row `FOR NO KEY UPDATE`
+ * returns is the newest version, so whether failures are to be cleared is
+ * read from it, not from the statement's older snapshot. Its data-modifying CTEs run
+ * once, atomically: the session, the cleared failure count and the activity
+ * entry are written only if the claim changed the challenge, and of
+ * concurrent claims the ones that wait for the row lock find it used.
+ * `claimed` is 1 or 0.
  */
 const claimAndOpenSessionPostgres = prepareQuery<
   SessionClaim & { details: string },
   { claimed: number }
 >(
   (_db, p) => sql<{ claimed: number }>`
-    with claimed as (
+    with account as (
+      select id, failed_attempts > 0 or block_level > 0 as had_failures from accounts
+      where id = ${p.accountId} and status = 'active'
+        and (blocked_until is null or blocked_until <= ${p.now})
+      for no key update
+    ), claimed as (
       update challenges set status = 'used', completed_at = ${p.now}
       where id = ${p.id} and status = 'pending' and expires_at > ${p.now}
+        and exists (select 1 from account)
       returning id
     ), opened as (
       insert into sessions (id, secret_hash, account_id, device_id, ip, created_at, expires_at)
@@ -141,7 +173,7 @@ const claimAndOpenSessionPostgres = prepareQuery<
       from claimed
     ), cleared as (
       update accounts set failed_attempts = 0, block_level = 0, blocked_until = null
-      where id = ${p.accountId} and (failed_attempts > 0 or block_level > 0)
+      where id = (select id from account where had_failures)
         and exists (select 1 from claimed)
     ), logged as (
       insert into audit_events (account_id, type, ip, device_id, details, created_at)
@@ -175,24 +207,30 @@ export async function verifyLogin(
   ip: string,
 ): Promise<LoginSession> {
   const { db, clock, policy, wrongAnswers } = services;
-  // An address that gave too many wrong responses is refused before anything
-  // is counted against an account, so it cannot block account after account.
-  const allowed = wrongAnswers.check(ip);
+  // The address's attempt is taken before the response is checked, in one
+  // synchronous step, so a burst of concurrent guesses gets no further than
+  // the limit: an address that gave too many wrong responses is refused
+  // before anything is counted against an account, so it cannot block
+  // account after account. A right response gives its attempt back.
+  const allowed = wrongAnswers.take(ip);
   if (!allowed.allowed) {
     throw new ServiceError('ERR_RATE_LIMITED_FAILURES', {
       retryAfter: allowed.retryAfterSeconds,
     });
   }
-  const { rows } = await loadChallenge(db, { id });
-  const [row] = rows;
-  if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
   let matched: Awaited<ReturnType<typeof checkResponse>>;
+  let row: ChallengeDeviceRow & { failed_attempts: number | null };
   try {
-    matched = await checkResponse(services, id, [row, ...rows.slice(1)], response, ip);
+    const { rows } = await loadChallenge(db, { id });
+    const [first] = rows;
+    if (!first) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
+    row = first;
+    matched = await checkResponse(services, id, [first, ...rows.slice(1)], response, ip);
   } catch (error) {
-    if (error instanceof ServiceError && WRONG_ANSWER.has(error.code)) wrongAnswers.record(ip);
+    if (!(error instanceof ServiceError && WRONG_ANSWER.has(error.code))) wrongAnswers.giveBack(ip);
     throw error;
   }
+  wrongAnswers.giveBack(ip);
   const { accountId, deviceId } = matched;
   const now = clock.now();
 
@@ -219,7 +257,8 @@ export async function verifyLogin(
  * the account's failure count and logs the success, atomically.
  *
  * @throws ServiceError `ERR_CHALLENGE_CLOSED` when the challenge was used,
- *   failed or expired meanwhile (another verify won).
+ *   failed or expired meanwhile (another verify won), `ERR_ACCOUNT_BLOCKED`
+ *   or `ERR_ACCOUNT_LOCKED` when a block took effect before the claim.
  */
 async function claimAndOpenSession(
   services: Services,
@@ -229,12 +268,16 @@ async function claimAndOpenSession(
   if (services.dialect === 'postgres') {
     const details = JSON.stringify({ mode: claim.mode });
     const { rows } = await claimAndOpenSessionPostgres(db, { ...claim, details });
-    if (rows[0]?.claimed !== 1) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    if (rows[0]?.claimed !== 1) {
+      throw await claimRefusal(services, db, { ...claim, from: 'pending', gate: 'typed' });
+    }
     return;
   }
   await runTransaction(db, async (trx) => {
     const claimed = await claimChallenge(trx, claim);
-    if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    if (claimed.numAffectedRows === 0n) {
+      throw await claimRefusal(services, trx, { ...claim, from: 'pending', gate: 'typed' });
+    }
     await insertSession(trx, { ...claim, id: claim.sessionId });
     if (claim.hadFailures) await recordSuccess(trx, claim.accountId);
     await recordEvent(trx, {

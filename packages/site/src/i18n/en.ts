@@ -177,6 +177,7 @@ export const en = {
   'event.activation.qr-issued': 'Activation QR code issued',
   'event.account.blocked': 'Account blocked for a while after failed attempts',
   'event.account.locked': 'Account locked after failed attempts',
+  'event.account.unblocked': 'Block ended by an approval in the app; failed attempts reported',
   'event.session.ended': 'Signed out',
   'event.site.consented': 'Site allowed to ask for confirmations',
   'event.site.consent_withdrawn': 'Permission of a site withdrawn',

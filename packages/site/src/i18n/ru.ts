@@ -174,6 +174,8 @@ export const ru: Record<MessageKey, Message> = {
   'event.activation.qr-issued': 'Выдан QR-код активации',
   'event.account.blocked': 'Учётная запись временно заблокирована после неудачных попыток',
   'event.account.locked': 'Учётная запись заблокирована после неудачных попыток',
+  'event.account.unblocked':
+    'Блокировка снята подтверждением в приложении; неудачные попытки перечислены',
   'event.session.ended': 'Выход',
   'event.site.consented': 'Сайту разрешено запрашивать подтверждения',
   'event.site.consent_withdrawn': 'Разрешение сайта отозвано',

@@ -1,0 +1,67 @@
+import { generateChallenge } from '@cipherpad/core';
+import { fillRandom, randomIntBelow, randomString } from '@cipherpad/storage';
+import type { Kysely } from 'kysely';
+import { hashToken } from '../crypto/code-hasher.js';
+import type { ChallengeMode, Database } from '../db/schema.js';
+
+/** A new pending challenge of an account, as a feature asks for it. */
+export interface NewChallenge {
+  readonly id: string;
+  readonly accountId: string;
+  readonly purpose: string;
+  readonly mode: ChallengeMode;
+  readonly amount?: string | null;
+  readonly purse?: string | null;
+  readonly currency?: string | null;
+  readonly now: number;
+  readonly expiresAt: number;
+  /** Where it was asked for. */
+  readonly ip: string;
+  /** Display name of the asking site; null for the security site. */
+  readonly site: string | null;
+}
+
+/** What the asking site shows, and keeps, of a new challenge. */
+export interface CreatedChallenge {
+  readonly challenge: string;
+  /** Two digits (10–99) to type into the app to approve online. */
+  readonly matchNumber: string;
+  /** Only the asking site holds it; stored hashed. */
+  readonly waitToken: string;
+}
+
+/**
+ * Creates a pending challenge in the caller's transaction: 8 random digits,
+ * a number to match for online approval and a wait token for the site.
+ */
+export async function createChallenge(
+  trx: Kysely<Database>,
+  request: NewChallenge,
+): Promise<CreatedChallenge> {
+  const challenge = generateChallenge(fillRandom);
+  const matchNumber = String(10 + randomIntBelow(90));
+  const waitToken = randomString(32, 'base64url');
+  await trx
+    .insertInto('challenges')
+    .values({
+      id: request.id,
+      account_id: request.accountId,
+      purpose: request.purpose,
+      mode: request.mode,
+      challenge,
+      amount: request.amount ?? null,
+      purse: request.purse ?? null,
+      currency: request.currency ?? null,
+      status: 'pending',
+      attempts: 0,
+      created_at: request.now,
+      expires_at: request.expiresAt,
+      completed_at: null,
+      match_number: matchNumber,
+      wait_token_hash: hashToken(waitToken),
+      ip: request.ip,
+      site: request.site,
+    })
+    .execute();
+  return { challenge, matchNumber, waitToken };
+}
