@@ -5,10 +5,10 @@ import { errorBody, idParams } from '../app/schemas.js';
 import { approveChallenge } from '../challenges/approve-challenge.js';
 import { denyChallenge } from '../challenges/deny-challenge.js';
 import { accountTopic, type BusEvent } from '../challenges/event-bus.js';
+import { listPendingRequests } from '../challenges/pending-requests.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { type AuthenticatedDevice, authenticateDevice } from './device-auth.js';
-import { listPendingRequests } from './pending-requests.js';
 
 /** A comment line this often keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;

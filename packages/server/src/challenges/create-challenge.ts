@@ -2,6 +2,7 @@ import { generateChallenge } from '@cipherpad/core';
 import { fillRandom, randomIntBelow, randomString } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { hashToken } from '../crypto/code-hasher.js';
+import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode, Database } from '../db/schema.js';
 
 /** A new pending challenge of an account, as a feature asks for it. */
@@ -64,4 +65,55 @@ export async function createChallenge(
     })
     .execute();
   return { challenge, matchNumber, waitToken };
+}
+
+/** One statement: the account is looked up inside the insert. */
+const insertLoginChallenge = prepareQuery<
+  {
+    id: string;
+    email: string;
+    mode: ChallengeMode;
+    challenge: string;
+    amount: string | null;
+    purse: string | null;
+    currency: string | null;
+    now: number;
+    expiresAt: number;
+    matchNumber: string;
+    waitTokenHash: string;
+    ip: string;
+  },
+  never
+>((db, p) =>
+  db.insertInto('challenges').values((eb) => ({
+    id: p.id,
+    account_id: eb.selectFrom('accounts').select('id').where('email', '=', p.email),
+    purpose: 'login',
+    mode: p.mode,
+    challenge: p.challenge,
+    amount: p.amount,
+    purse: p.purse,
+    currency: p.currency,
+    status: 'pending',
+    attempts: 0,
+    created_at: p.now,
+    expires_at: p.expiresAt,
+    completed_at: null,
+    match_number: p.matchNumber,
+    wait_token_hash: p.waitTokenHash,
+    ip: p.ip,
+  })),
+);
+
+/**
+ * Creates a login challenge for an email, in one statement: the account is
+ * looked up inside the insert (null for an email without an account: a
+ * decoy, which no response opens). The login's hot path: a prepared
+ * statement, and the caller draws the challenge, number and wait token.
+ */
+export async function createLoginChallenge(
+  db: Kysely<Database>,
+  login: Parameters<typeof insertLoginChallenge>[1],
+): Promise<void> {
+  await insertLoginChallenge(db, login);
 }

@@ -8,12 +8,12 @@ import {
   recordSuccess,
   refuseWrongAnswer,
 } from '../accounts/lockout.js';
-import { assertWaitToken } from '../approval/wait-token.js';
 import { recordEvent } from '../audit/record-event.js';
 import { announceClosed } from '../challenges/challenge-events.js';
 import { claimChallenge } from '../challenges/claim-challenge.js';
 import { countWrongAnswer } from '../challenges/count-wrong-answer.js';
 import { findChallenge } from '../challenges/find-challenge.js';
+import { assertWaitToken } from '../challenges/wait-token.js';
 import type { ConfirmationChangeTable, Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';

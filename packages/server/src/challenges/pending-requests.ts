@@ -1,7 +1,7 @@
-import type { PendingRequest } from '../challenges/event-bus.js';
-import { APPROVABLE_PURPOSES } from '../challenges/purposes.js';
 import type { ChallengeMode, ConfirmationKind } from '../db/schema.js';
 import type { Services } from '../services.js';
+import type { PendingRequest } from './event-bus.js';
+import { APPROVABLE_PURPOSES } from './purposes.js';
 
 /** How many pending requests the app is shown at most. */
 const MAX_PENDING = 20;
