@@ -117,3 +117,71 @@ export async function createLoginChallenge(
 ): Promise<void> {
   await insertLoginChallenge(db, login);
 }
+
+/**
+ * The challenge row, with its account looked up inside the insert (null for
+ * an email without an account); it returns the account and when its person
+ * consented to the site (null: not yet), for telling the account's apps.
+ */
+const insertSiteChallenge = prepareQuery<
+  {
+    id: string;
+    email: string;
+    siteId: string;
+    siteName: string;
+    mode: ChallengeMode;
+    challenge: string;
+    amount: string | null;
+    purse: string | null;
+    currency: string | null;
+    now: number;
+    expiresAt: number;
+    matchNumber: string;
+    ip: string;
+  },
+  { account_id: string | null; consented_at: number | null }
+>((db, p) =>
+  db
+    .insertInto('challenges')
+    .values((eb) => ({
+      id: p.id,
+      account_id: eb.selectFrom('accounts').select('id').where('email', '=', p.email),
+      purpose: 'confirmation',
+      mode: p.mode,
+      challenge: p.challenge,
+      amount: p.amount,
+      purse: p.purse,
+      currency: p.currency,
+      status: 'pending',
+      attempts: 0,
+      created_at: p.now,
+      expires_at: p.expiresAt,
+      completed_at: null,
+      match_number: p.matchNumber,
+      wait_token_hash: null,
+      ip: p.ip,
+      site: p.siteName,
+    }))
+    .returning((eb) => [
+      'account_id',
+      eb
+        .selectFrom('site_consents')
+        .select('site_consents.created_at')
+        .whereRef('site_consents.account_id', '=', 'challenges.account_id')
+        .where('site_consents.site_id', '=', p.siteId)
+        .as('consented_at'),
+    ]),
+);
+
+/**
+ * Creates the challenge of a relying site's confirmation, in one statement:
+ * the account is looked up inside the insert (null for an email without an
+ * account), and the statement returns it with when its person consented to
+ * the site (null: not yet).
+ */
+export async function createSiteChallenge(
+  trx: Kysely<Database>,
+  request: Parameters<typeof insertSiteChallenge>[1],
+): Promise<{ account_id: string | null; consented_at: number | null } | undefined> {
+  return (await insertSiteChallenge(trx, request)).rows[0];
+}

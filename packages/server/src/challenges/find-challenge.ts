@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepareQuery } from '../db/prepared-query.js';
 import type {
   AccountStatus,
   ChallengeMode,
@@ -52,4 +53,28 @@ export async function findChallenge(
     .where('c.id', '=', id)
     .where('c.purpose', 'in', typeof purposes === 'string' ? [purposes] : purposes)
     .executeTakeFirst();
+}
+
+/** What a challenge asked for: its mode and, for a payment, the amount, purse and currency. */
+export interface ChallengeTerms {
+  readonly mode: ChallengeMode;
+  readonly amount: string | null;
+  readonly purse: string | null;
+  readonly currency: string | null;
+  readonly expires_at: number;
+}
+
+const termsOf = prepareQuery<{ id: string }, ChallengeTerms>((db, p) =>
+  db
+    .selectFrom('challenges')
+    .select(['mode', 'amount', 'purse', 'currency', 'expires_at'])
+    .where('id', '=', p.id),
+);
+
+/** The terms of the challenge `id`, or undefined. */
+export async function findTerms(
+  db: Kysely<Database>,
+  id: string,
+): Promise<ChallengeTerms | undefined> {
+  return (await termsOf(db, { id })).rows[0];
 }

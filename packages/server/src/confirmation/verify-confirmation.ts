@@ -2,6 +2,7 @@ import { runTransaction } from '@cipherpad/storage';
 import { recordSuccess } from '../accounts/lockout.js';
 import { recordEvent } from '../audit/record-event.js';
 import { announceClosed } from '../challenges/challenge-events.js';
+import { challengeRows } from '../challenges/challenge-rows.js';
 import { type ChallengeDeviceRow, checkResponse } from '../challenges/check-response.js';
 import { claimChallenge } from '../challenges/claim-challenge.js';
 import { prepareQuery } from '../db/prepared-query.js';
@@ -34,7 +35,7 @@ const loadForVerify = prepareQuery<
 >((db, p) =>
   db
     .selectFrom('confirmations as f')
-    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .innerJoin(challengeRows(db), 'c.id', 'f.id')
     .leftJoin('accounts as a', 'a.id', 'c.account_id')
     .leftJoin('devices as d', (join) =>
       join.onRef('d.account_id', '=', 'c.account_id').on('d.status', '=', 'active'),
