@@ -77,7 +77,7 @@ export async function startService(
     transports: overrides.transports ?? transportsFor(config),
   });
   // A site's confirmation settles its own row and webhook with its challenge.
-  services.challengeHooks.register('confirmation', confirmationHooks);
+  services.challengeHooks.register('confirmation', confirmationHooks(services));
   const app = await buildApp(services, log);
   services.delivery.start();
   services.webhooks.start();

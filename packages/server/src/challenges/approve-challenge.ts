@@ -86,7 +86,7 @@ export async function approveChallenge(
     await endFailures(services, trx, device, { ip, deviceId: device.deviceId, now });
   });
   services.delivery.kick();
-  hooks.settled?.(services);
+  hooks.settled?.();
   announceClosed(services, device.email, id);
   return { status: 'approved' };
 }

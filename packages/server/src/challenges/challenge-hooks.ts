@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Services } from '../services.js';
 
 /** A challenge approved online, as the hook of its purpose gets it. */
 export interface ApprovedChallenge {
@@ -35,7 +34,7 @@ export interface PurposeHooks {
    */
   readonly approved?: (trx: Kysely<Database>, approval: ApprovedChallenge) => Promise<void>;
   /** After the settling transaction committed: wake whatever delivers its effects. */
-  readonly settled?: (services: Services) => void;
+  readonly settled?: () => void;
 }
 
 /** The hooks of every purpose that has its own effects, filled in once at start. */

@@ -96,7 +96,7 @@ export async function countWrongAnswer(
     throw error;
   }
   delivery.kick();
-  hooks.settled?.(services);
+  hooks.settled?.();
   if (outcome.attempts >= policy.challengeMaxAttempts) announceClosed(services, answer.email, id);
   refuseWrongAnswer(services, { closed: false, ...outcome }, now);
 }

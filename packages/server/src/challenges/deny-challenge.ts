@@ -41,7 +41,7 @@ export async function denyChallenge(
       at: now,
     });
   });
-  hooks.settled?.(services);
+  hooks.settled?.();
   announceClosed(services, device.email, id);
   return { status: 'denied' };
 }

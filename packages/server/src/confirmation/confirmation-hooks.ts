@@ -1,4 +1,5 @@
 import type { PurposeHooks } from '../challenges/challenge-hooks.js';
+import type { Services } from '../services.js';
 import { approveConfirmation } from './approve-confirmation.js';
 import { settleConfirmation } from './settle-confirmation.js';
 
@@ -8,13 +9,15 @@ import { settleConfirmation } from './settle-confirmation.js';
  * and the site's webhook call is written with it. Registered for the
  * `confirmation` purpose where the services are composed (`start-service.ts`).
  */
-export const confirmationHooks: PurposeHooks = {
-  failed: async (trx, id, now) => {
-    await settleConfirmation(trx, id, { status: 'failed' }, now);
-  },
-  denied: async (trx, id, now) => {
-    await settleConfirmation(trx, id, { status: 'denied' }, now);
-  },
-  approved: approveConfirmation,
-  settled: (services) => services.webhooks.kick(),
-};
+export function confirmationHooks(services: Services): PurposeHooks {
+  return {
+    failed: async (trx, id, now) => {
+      await settleConfirmation(trx, id, { status: 'failed' }, now);
+    },
+    denied: async (trx, id, now) => {
+      await settleConfirmation(trx, id, { status: 'denied' }, now);
+    },
+    approved: approveConfirmation,
+    settled: () => services.webhooks.kick(),
+  };
+}

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Why a locked account is locked (`accounts.locked_by`). `failures`: wrong
