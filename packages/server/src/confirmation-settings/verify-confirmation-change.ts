@@ -1,7 +1,6 @@
 import { computeResponse, constantTimeEqual } from '@cipherpad/core';
 import { runTransaction } from '@cipherpad/storage';
 import { type Kysely, sql } from 'kysely';
-import { confirmationOf } from '../account/get-account.js';
 import {
   assertNotBlocked,
   recordFailure,
@@ -17,6 +16,7 @@ import { assertWaitToken } from '../challenges/wait-token.js';
 import type { ConfirmationChangeTable, Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { confirmationOf } from './confirmation-of.js';
 import type { ConfirmationSettings } from './operations.js';
 
 /** What confirms a change: a typed response or SMS code, or the site's wait token after approval. */
