@@ -293,7 +293,7 @@ export const en = {
   'err.ERR_RESPONSE_REJECTED': 'The response is not correct.',
   'err.ERR_ACCOUNT_BLOCKED': 'Too many failed attempts: the account is blocked for a while.',
   'err.ERR_ACCOUNT_LOCKED':
-    'The account is locked after repeated failed attempts. Recover access to unlock it.',
+    'The account is locked. After repeated failed attempts, approving a request in the Cipherpad app unlocks it; otherwise recover access.',
   'err.ERR_UNAUTHENTICATED': 'Your session has ended. Sign in again.',
   'err.ERR_CSRF': 'The page is out of date. Reload it and try again.',
   'err.ERR_WAIT_TOKEN_INVALID': 'This page can no longer follow the request. Start again.',
