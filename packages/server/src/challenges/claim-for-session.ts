@@ -1,6 +1,5 @@
 import { runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
-import { recordSuccess } from '../accounts/lockout.js';
 import { recordEvent } from '../audit/record-event.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
@@ -22,7 +21,6 @@ export const loadForResponse = prepareQuery<
     account_status: AccountStatus | null;
     blocked_until: number | null;
     block_level: number | null;
-    failed_attempts: number | null;
     device_id: string | null;
     ocra_key_enc: string | null;
   }
@@ -45,7 +43,6 @@ export const loadForResponse = prepareQuery<
       'a.status as account_status',
       'a.blocked_until',
       'a.block_level',
-      'a.failed_attempts',
       'd.id as device_id',
       'd.ocra_key_enc',
     ])
@@ -99,6 +96,15 @@ const insertSession = prepareQuery<
     created_at: p.now,
     expires_at: p.expiresAt,
   }),
+);
+
+/** A success clears the failures; writes nothing for an account without any. */
+const clearFailures = prepareQuery<{ accountId: string }, never>((db, p) =>
+  db
+    .updateTable('accounts')
+    .set({ failed_attempts: 0, block_level: 0, blocked_until: null })
+    .where('id', '=', p.accountId)
+    .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('block_level', '>', 0)])),
 );
 
 /** A right response's claim of its challenge, and the session it opens. */
@@ -175,7 +181,7 @@ const claimAndOpenSessionPostgres = prepareQuery<
  */
 export async function claimForSession(
   services: Services,
-  claim: SessionClaim & { mode: ChallengeMode; hadFailures: boolean },
+  claim: SessionClaim & { mode: ChallengeMode },
 ): Promise<void> {
   const { db } = services;
   if (services.dialect === 'postgres') {
@@ -192,7 +198,9 @@ export async function claimForSession(
       throw await claimRefusal(services, trx, { ...claim, from: 'pending', gate: 'typed' });
     }
     await insertSession(trx, { ...claim, id: claim.sessionId });
-    if (claim.hadFailures) await recordSuccess(trx, claim.accountId);
+    // Read in the claim's transaction, not from the challenge's earlier read:
+    // failures counted while the response was being checked are cleared too.
+    await clearFailures(trx, { accountId: claim.accountId });
     await recordEvent(trx, {
       accountId: claim.accountId,
       type: 'login.succeeded',

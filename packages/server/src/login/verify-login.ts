@@ -55,7 +55,7 @@ export async function verifyLogin(
     });
   }
   let matched: Awaited<ReturnType<typeof checkResponse>>;
-  let row: ChallengeDeviceRow & { failed_attempts: number | null };
+  let row: ChallengeDeviceRow;
   try {
     const { rows } = await loadForResponse(db, { id });
     const [first] = rows;
@@ -82,7 +82,6 @@ export async function verifyLogin(
     ip,
     expiresAt,
     mode: row.mode,
-    hadFailures: (row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0,
   });
   announceClosed(services, row.email, id);
   return { token, expiresAt, accountId, email: row.email as string, deviceId };
