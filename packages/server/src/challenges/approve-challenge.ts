@@ -74,6 +74,9 @@ export async function approveChallenge(
       approvedBy: device.deviceId,
       gate: 'approval',
     });
+    // Before the purpose's hook, which may log a success: the report counts
+    // the failures since the last success.
+    await endFailures(services, trx, device, { ip, deviceId: device.deviceId, now });
     await approved?.(trx, {
       id,
       accountId: device.accountId,
@@ -83,7 +86,6 @@ export async function approveChallenge(
       ip,
       now,
     });
-    await endFailures(services, trx, device, { ip, deviceId: device.deviceId, now });
   });
   services.delivery.kick();
   hooks.settled?.();

@@ -1,5 +1,6 @@
 import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerSite } from '../sites/register-site.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
@@ -203,5 +204,54 @@ describe('a stranger who knows the email cannot lock the owner out', () => {
     const { approved } = await ownerApproves(user);
     expect(approved.statusCode).toBe(200);
     expect(await unblocked(user)).toEqual([]);
+  });
+
+  it('a site’s confirmation: the typed response is refused during a block, the approval confirms it and ends the block', async () => {
+    const user = await newUser();
+    const site = await registerSite(
+      { db: service.services.db, secrets: service.services.secrets, now: service.clock.now() },
+      { name: 'Corner Shop' },
+    );
+    const authorization = `Basic ${Buffer.from(`${site.clientId}:${site.clientSecret}`).toString('base64')}`;
+    for (let i = 0; i < 5; i++) await strangerGuesses(user);
+    const created = await service.app.inject({
+      method: 'POST',
+      url: '/v1/confirmations',
+      headers: { authorization },
+      payload: { email: user.email, operation: { type: 'login' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const confirmation = created.json() as { id: string; challenge: string; matchNumber: string };
+    const right = await computeResponse(user.ocraKey, {
+      mode: 'authorization',
+      challenge: confirmation.challenge,
+    });
+    const typed = await service.app.inject({
+      method: 'POST',
+      url: `/v1/confirmations/${confirmation.id}/verify`,
+      headers: { authorization },
+      payload: { response: right },
+    });
+    expect(typed.json().error).toBe('ERR_ACCOUNT_BLOCKED');
+    const approved = await deviceRequest(
+      service,
+      user,
+      'POST',
+      `/v1/device/requests/${confirmation.id}/approve`,
+      { number: confirmation.matchNumber },
+    );
+    expect(approved.statusCode).toBe(200);
+    const status = await service.app.inject({
+      method: 'GET',
+      url: `/v1/confirmations/${confirmation.id}`,
+      headers: { authorization },
+    });
+    expect(status.json()).toMatchObject({ status: 'confirmed', method: 'approval' });
+    expect(await account(user)).toMatchObject({
+      failed_attempts: 0,
+      block_level: 0,
+      blocked_until: null,
+    });
+    expect((await unblocked(user))[0]?.details).toMatchObject({ failures: 5, addresses: STRANGER });
   });
 });
