@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { type EventBus, LocalEventBus } from './approval/event-bus.js';
+import { ChallengeHooks } from './challenges/challenge-hooks.js';
+import { type EventBus, LocalEventBus } from './challenges/event-bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { CodeHasher } from './crypto/code-hasher.js';
@@ -37,6 +38,8 @@ export interface Services {
   readonly events: EventBus;
   /** Webhook calls to relying sites, delivered at least once. */
   readonly webhooks: WebhookDispatcher;
+  /** What each purpose of challenge does when one settles (registered in `start-service.ts`). */
+  readonly challengeHooks: ChallengeHooks;
 }
 
 /** The composition root: builds the services from their dependencies. */
@@ -89,5 +92,6 @@ export function createServices(deps: {
         allowInternal: deps.config.webhookAllowInternal,
       },
     }),
+    challengeHooks: new ChallengeHooks(),
   };
 }

@@ -4,6 +4,7 @@ import { buildApp } from './app/build-app.js';
 import { loggerOptions } from './app/logger-options.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
+import { confirmationHooks } from './confirmation/confirmation-hooks.js';
 import { startConfirmationSweeper } from './confirmation/expire-confirmations.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { type DatabaseLocation, openDatabase } from './db/database.js';
@@ -79,6 +80,8 @@ export async function startService(
     transports: overrides.transports ?? transportsFor(config),
     ...(overrides.resolve ? { resolve: overrides.resolve } : {}),
   });
+  // A site's confirmation settles its own row and webhook with its challenge.
+  services.challengeHooks.register('confirmation', confirmationHooks(services));
   const app = await buildApp(services, log);
   services.delivery.start();
   services.webhooks.start();

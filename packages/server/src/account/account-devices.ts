@@ -1,8 +1,8 @@
 import { runTransaction } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { forgetSigningKey } from '../approval/device-auth.js';
-import { accountTopic } from '../approval/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
+import { accountTopic } from '../challenges/event-bus.js';
 import type { Database, DeviceStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';

@@ -1,8 +1,5 @@
-import {
-  type ConfirmationMethod,
-  type ConfirmationSettings,
-  parseOperations,
-} from '../confirmation-settings/operations.js';
+import { confirmationOf } from '../confirmation-settings/confirmation-of.js';
+import type { ConfirmationSettings } from '../confirmation-settings/operations.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -30,18 +27,6 @@ export function maskPhone(phone: string): string {
   const digits = phone.replace(/^\+/, '');
   const country = digits.startsWith('1') || digits.startsWith('7') ? 1 : 2;
   return `+${digits.slice(0, country)} ••• ••• ${digits.slice(-4)}`;
-}
-
-/** The settings a stored account row holds. */
-export function confirmationOf(row: {
-  confirmation_method: string;
-  confirmation_operations: string;
-}): ConfirmationSettings {
-  const method: ConfirmationMethod =
-    row.confirmation_method === 'sms' || row.confirmation_method === 'none'
-      ? row.confirmation_method
-      : 'app';
-  return { method, operations: parseOperations(row.confirmation_operations) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { recordEvent } from '../audit/record-event.js';
+import { type AuditEvent, recordEvent } from '../audit/record-event.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -28,44 +28,75 @@ export function assertNotBlocked(services: Services, account: LockoutState): voi
   }
 }
 
+/** A block that a counted failure put on the account. */
+export interface NewBlock {
+  readonly blockedUntil: number | null;
+  readonly locked: boolean;
+}
+
+/** What {@link recordFailure} did: counted the failure, or refused to while a block holds. */
+export type FailureCount =
+  | { readonly counted: true; readonly block: NewBlock | null }
+  | { readonly counted: false; readonly refusal: ServiceError };
+
 /**
- * Counts a failed authentication. After `policy.failuresBeforeBlock`
- * consecutive failures the account is blocked for the next duration in
- * `policy.blockDurationsMs`; one block more than the list holds locks it until
- * recovery. The user gets an email at each block saying how many remain.
+ * Counts a failed authentication, in ONE conditional statement that re-checks
+ * the account at the moment it writes (docs/security.md, "Decided in one
+ * step"): it counts only while the account is active and not blocked, and the
+ * failure that reaches `policy.failuresBeforeBlock` sets the block in the same
+ * statement, for the next duration in `policy.blockDurationsMs`; one block
+ * more than the list holds locks the account (`locked_by = 'failures'`, which
+ * an online approval from one of its devices lifts). On PostgreSQL the UPDATE
+ * waits for the account row's lock and re-evaluates its WHERE on the newest
+ * row version, so of concurrent failures the one after the fifth finds the
+ * block and is not counted: an account never records more failures than the
+ * policy allows before its block takes effect. The user gets an email at each
+ * block saying how many remain.
  *
- * @returns the new block, if this failure caused one.
+ * Call it first in the transaction that counts a wrong answer: it takes the
+ * account row's lock before the challenge's, in the order every claim does.
+ * A counted failure is written to the activity log as `failed` says.
  */
 export async function recordFailure(
   services: Services,
   trx: Kysely<Database>,
   accountId: string,
   ip: string,
-): Promise<{ blockedUntil: number | null; locked: boolean } | null> {
+  failed: Pick<AuditEvent, 'type' | 'details'>,
+): Promise<FailureCount> {
   const { policy, clock, delivery } = services;
   const now = clock.now();
+  const reaches = sql<boolean>`failed_attempts + 1 >= ${policy.failuresBeforeBlock}`;
+  const levels = policy.blockDurationsMs.length;
+  const until = sql.join(
+    policy.blockDurationsMs.map(
+      (duration, level) => sql`when ${level} then cast(${now + duration} as bigint)`,
+    ),
+    sql` `,
+  );
   const counted = await trx
     .updateTable('accounts')
-    .set({ failed_attempts: sql`failed_attempts + 1` })
-    .where('id', '=', accountId)
-    .returning(['failed_attempts', 'block_level', 'email'])
-    .executeTakeFirst();
-  if (!counted || counted.failed_attempts < policy.failuresBeforeBlock) return null;
-
-  const level = counted.block_level + 1;
-  const duration = policy.blockDurationsMs[level - 1];
-  const locked = duration === undefined;
-  const blockedUntil = locked ? null : now + duration;
-  await trx
-    .updateTable('accounts')
     .set({
-      failed_attempts: 0,
-      block_level: level,
-      blocked_until: blockedUntil,
-      ...(locked ? { status: 'locked' as const } : {}),
+      failed_attempts: sql`case when ${reaches} then 0 else failed_attempts + 1 end`,
+      block_level: sql`case when ${reaches} then block_level + 1 else block_level end`,
+      blocked_until: sql`case when ${reaches} then (case block_level ${until} else null end) else blocked_until end`,
+      status: sql`case when ${reaches} and block_level >= ${levels} then 'locked' else status end`,
+      locked_by: sql`case when ${reaches} and block_level >= ${levels} then 'failures' else locked_by end`,
     })
     .where('id', '=', accountId)
-    .execute();
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
+    .returning(['failed_attempts', 'block_level', 'blocked_until', 'status', 'email'])
+    .executeTakeFirst();
+  if (!counted) return { counted: false, refusal: await blockRefusal(services, trx, accountId) };
+  // The activity log shows the failure, then the block it caused.
+  await recordEvent(trx, { ...failed, accountId, ip, at: now });
+  // A counted failure leaves at least 1 unless it set the block (and reset the count).
+  if (counted.failed_attempts > 0) return { counted: true, block: null };
+
+  const level = counted.block_level;
+  const locked = counted.status === 'locked';
+  const blockedUntil = locked ? null : counted.blocked_until;
   await recordEvent(trx, {
     accountId,
     type: locked ? 'account.locked' : 'account.blocked',
@@ -74,6 +105,7 @@ export async function recordFailure(
     at: now,
   });
   const remaining = policy.blockDurationsMs.length - level;
+  const duration = policy.blockDurationsMs[level - 1] ?? 0;
   await delivery.enqueue(trx, {
     channel: 'email',
     recipient: counted.email,
@@ -81,16 +113,42 @@ export async function recordFailure(
       ? 'Your Cipherpad account is locked'
       : 'Your Cipherpad account is blocked for a while',
     body: locked
-      ? 'After repeated failed sign-in attempts your Cipherpad account is locked. Recover access to unlock it.'
+      ? [
+          'After repeated failed sign-in attempts your Cipherpad account is locked for typed responses and codes.',
+          'Approve a sign-in online in the Cipherpad app on one of your devices to unlock it, or recover access.',
+          'If this was not you, someone may be trying to sign in as you.',
+        ].join('\n')
       : [
-          `After ${policy.failuresBeforeBlock} failed sign-in attempts your Cipherpad account is blocked for ${Math.round((duration ?? 0) / 60_000)} minutes.`,
+          `After ${policy.failuresBeforeBlock} failed sign-in attempts your Cipherpad account is blocked for ${Math.round(duration / 60_000)} minutes.`,
           remaining === 0
-            ? 'One more block will lock the account until you recover access.'
-            : `${remaining} more blocks will lock the account until you recover access.`,
+            ? 'One more block will lock typed responses until you approve a sign-in in the app or recover access.'
+            : `${remaining} more blocks will lock typed responses until you approve a sign-in in the app or recover access.`,
+          'You can still sign in at once by approving the sign-in online in the Cipherpad app.',
           'If this was not you, someone may be trying to sign in as you.',
         ].join('\n'),
   });
-  return { blockedUntil, locked };
+  return { counted: true, block: { blockedUntil, locked } };
+}
+
+/** The refusal for an account whose block or lock stopped a failure from being counted. */
+async function blockRefusal(
+  services: Services,
+  trx: Kysely<Database>,
+  accountId: string,
+): Promise<ServiceError> {
+  const account = await trx
+    .selectFrom('accounts')
+    .select(['status', 'blocked_until', 'block_level'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  try {
+    if (account) assertNotBlocked(services, account);
+  } catch (error) {
+    if (error instanceof ServiceError) return error;
+    throw error;
+  }
+  // Not reached while the account exists: the UPDATE refused only a blocked or locked row.
+  return new ServiceError('ERR_ACCOUNT_LOCKED');
 }
 
 /** What counting one wrong answer against a challenge (or code) and its account gave. */
@@ -100,7 +158,7 @@ export type FailureOutcome =
       readonly closed: false;
       /** Wrong answers the challenge has had, this one included. */
       readonly attempts: number;
-      readonly block: Awaited<ReturnType<typeof recordFailure>>;
+      readonly block: NewBlock | null;
     };
 
 /**

@@ -10,7 +10,7 @@ import {
 import { newId, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
-import { accountTopic } from '../approval/event-bus.js';
+import { accountTopic } from '../challenges/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';

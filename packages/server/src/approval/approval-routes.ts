@@ -1,13 +1,14 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { emptyBodyAsObject } from '../app/empty-body.js';
 import { errorBody, idParams } from '../app/schemas.js';
+import { connectionClosed, MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
 import type { Services } from '../services.js';
 import {
   answerSession,
   type SessionDelivery,
   sessionAnswerSchema,
 } from '../sessions/web-session.js';
-import { loginStatus, MAX_WAIT_SECONDS } from './login-status.js';
+import { loginStatus } from './login-status.js';
 import { redeemApproval } from './redeem-approval.js';
 
 /**
@@ -83,11 +84,4 @@ export async function approvalRoutes(app: FastifyInstance, services: Services): 
       return answerSession(services, reply, request.body?.session, session);
     },
   );
-}
-
-/** Aborts when the client goes away before the answer is sent. */
-export function connectionClosed(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => controller.abort());
-  return controller.signal;
 }

@@ -47,7 +47,8 @@ export function deviceAuthText(method: string, url: string, ts: string, body?: U
  * valid one for the same text.
  *
  * @throws ServiceError `ERR_DEVICE_AUTH` for a missing or malformed header, an
- *   unknown or inactive device, a locked account, a stale timestamp, a wrong
+ *   unknown or inactive device, a locked account (but for a lock that wrong
+ *   typed responses caused, which the device's approval ends), a stale timestamp, a wrong
  *   signature or a replay: one answer for all.
  */
 export async function authenticateDevice(
@@ -74,10 +75,22 @@ export async function authenticateDevice(
   const device = await db
     .selectFrom('devices as d')
     .innerJoin('accounts as a', 'a.id', 'd.account_id')
-    .select(['d.account_id', 'd.signing_public_key', 'd.status', 'a.email', 'a.status as account'])
+    .select([
+      'd.account_id',
+      'd.signing_public_key',
+      'd.status',
+      'a.email',
+      'a.status as account',
+      'a.locked_by',
+    ])
     .where('d.id', '=', deviceId)
     .executeTakeFirst();
-  if (device?.status !== 'active' || device.account !== 'active') {
+  // A lock caused by wrong typed responses does not stop the account's own
+  // devices: their signed approval is how the owner ends it (docs/security.md).
+  const admitted =
+    device?.account === 'active' ||
+    (device?.account === 'locked' && device.locked_by === 'failures');
+  if (device?.status !== 'active' || !admitted) {
     throw new ServiceError('ERR_DEVICE_AUTH');
   }
 

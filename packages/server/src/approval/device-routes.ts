@@ -2,13 +2,13 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { emptyBodyAsObject } from '../app/empty-body.js';
 import { errorBody, idParams } from '../app/schemas.js';
+import { approveChallenge } from '../challenges/approve-challenge.js';
+import { denyChallenge } from '../challenges/deny-challenge.js';
+import { accountTopic, type BusEvent } from '../challenges/event-bus.js';
+import { listPendingRequests } from '../challenges/pending-requests.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import { approveRequest } from './approve-request.js';
-import { denyRequest } from './deny-request.js';
 import { type AuthenticatedDevice, authenticateDevice } from './device-auth.js';
-import { accountTopic, type BusEvent } from './event-bus.js';
-import { listPendingRequests } from './pending-requests.js';
 
 /** A comment line this often keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
@@ -160,7 +160,7 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
       },
       async (request) => {
         const who = deviceOf(request);
-        return approveRequest(services, who, request.params.id, request.body?.number, request.ip);
+        return approveChallenge(services, who, request.params.id, request.body?.number, request.ip);
       },
     );
 
@@ -179,7 +179,7 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
       },
       async (request) => {
         const who = deviceOf(request);
-        return denyRequest(services, who, request.params.id, request.ip);
+        return denyChallenge(services, who, request.params.id, request.ip);
       },
     );
   });

@@ -1,15 +1,14 @@
+import { challengeTopic } from '../challenges/event-bus.js';
+import { findChallenge } from '../challenges/find-challenge.js';
+import { MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
+import { APPROVABLE_PURPOSES } from '../challenges/purposes.js';
+import { assertWaitToken } from '../challenges/wait-token.js';
 import type { ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import { challengeTopic } from './event-bus.js';
-import { APPROVABLE_PURPOSES } from './pending-requests.js';
-import { assertWaitToken } from './wait-token.js';
 
 /** Where a login (or a confirmation change by the app) stands, as its site sees it. */
 export type WaitStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'closed';
-
-/** The longest long poll, in seconds. */
-export const MAX_WAIT_SECONDS = 30;
 
 /**
  * How often a long poll reads the database again even without an event: the
@@ -46,12 +45,7 @@ export async function loginStatus(
   cancelled: AbortSignal,
 ): Promise<{ status: WaitStatus }> {
   const read = async () => {
-    const row = await services.db
-      .selectFrom('challenges')
-      .select(['status', 'expires_at', 'wait_token_hash'])
-      .where('id', '=', id)
-      .where('purpose', 'in', APPROVABLE_PURPOSES)
-      .executeTakeFirst();
+    const row = await findChallenge(services.db, id, APPROVABLE_PURPOSES);
     if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
     assertWaitToken(waitToken, row.wait_token_hash);
     return waitStatus(row.status, row.expires_at, services.clock.now());

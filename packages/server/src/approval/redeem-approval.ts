@@ -1,11 +1,13 @@
 import { runTransaction } from '@cipherpad/storage';
 import { recordEvent } from '../audit/record-event.js';
+import { announceClosed } from '../challenges/challenge-events.js';
+import { claimChallenge } from '../challenges/claim-challenge.js';
+import { findChallenge } from '../challenges/find-challenge.js';
+import { assertWaitToken } from '../challenges/wait-token.js';
 import { ServiceError } from '../errors/service-error.js';
-import type { LoginSession } from '../login/verify-login.js';
 import type { Services } from '../services.js';
+import type { LoginSession } from '../sessions/login-session.js';
 import { newSessionToken } from '../sessions/session-token.js';
-import { announceClosed } from './approval-events.js';
-import { assertWaitToken } from './wait-token.js';
 
 /**
  * Opens the session of a login the person approved in the app, for the site
@@ -24,24 +26,7 @@ export async function redeemApproval(
   ip: string,
 ): Promise<LoginSession> {
   const { db, clock, policy } = services;
-  const row = await db
-    .selectFrom('challenges as c')
-    .leftJoin('accounts as a', 'a.id', 'c.account_id')
-    .leftJoin('devices as d', 'd.id', 'c.approved_by')
-    .select([
-      'c.account_id',
-      'c.status',
-      'c.mode',
-      'c.expires_at',
-      'c.wait_token_hash',
-      'c.approved_by',
-      'a.email',
-      'a.status as account_status',
-      'd.status as device_status',
-    ])
-    .where('c.id', '=', id)
-    .where('c.purpose', '=', 'login')
-    .executeTakeFirst();
+  const row = await findChallenge(db, id, 'login');
   if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
   assertWaitToken(waitToken, row.wait_token_hash);
   const now = clock.now();
@@ -50,13 +35,16 @@ export async function redeemApproval(
   }
   if (row.status !== 'approved') throw new ServiceError('ERR_CHALLENGE_CLOSED');
   if (now >= row.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
-  if (row.account_status === 'locked') throw new ServiceError('ERR_ACCOUNT_LOCKED');
+  // A lock that typed failures caused does not hold back what the owner's device approved.
+  if (row.account_status === 'locked' && row.locked_by !== 'failures') {
+    throw new ServiceError('ERR_ACCOUNT_LOCKED');
+  }
   // Deactivating the device that approved withdraws its approval.
   if (
     row.account_id === null ||
     row.email === null ||
     row.approved_by === null ||
-    row.device_status !== 'active'
+    row.approver !== 'active'
   ) {
     throw new ServiceError('ERR_CHALLENGE_CLOSED');
   }
@@ -66,14 +54,14 @@ export async function redeemApproval(
   const { id: sessionId, token, secretHash } = newSessionToken();
   const expiresAt = now + policy.sessionTtlMs;
   await runTransaction(db, async (trx) => {
-    const claimed = await trx
-      .updateTable('challenges')
-      .set({ status: 'used', completed_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'approved')
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (claimed.numUpdatedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    await claimChallenge(services, trx, {
+      id,
+      accountId,
+      now,
+      from: 'approved',
+      to: 'used',
+      gate: 'approval',
+    });
     await trx
       .insertInto('sessions')
       .values({

@@ -14,6 +14,7 @@ export interface AuditEvent {
     | 'login.denied'
     | 'account.blocked'
     | 'account.locked'
+    | 'account.unblocked'
     | 'activation.resent'
     | 'activation.qr-issued'
     | 'device.renamed'

@@ -1,14 +1,9 @@
-import { formatQrUri, generateChallenge } from '@cipherpad/core';
-import {
-  fillRandom,
-  newId,
-  randomIntBelow,
-  randomString,
-  runTransaction,
-} from '@cipherpad/storage';
+import { formatQrUri } from '@cipherpad/core';
+import { newId, runTransaction } from '@cipherpad/storage';
 import { assertNotBlocked } from '../accounts/lockout.js';
-import { announceRequest } from '../approval/approval-events.js';
-import { hashToken, randomDigits } from '../crypto/code-hasher.js';
+import { announceRequest } from '../challenges/challenge-events.js';
+import { createChallenge } from '../challenges/create-challenge.js';
+import { randomDigits } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { type AccountOperation, operationShown, smsText } from './account-operation.js';
@@ -159,36 +154,22 @@ export async function startAccountConfirmation(
     return { id, channel: 'sms', expiresAt };
   }
 
-  const challenge = generateChallenge(fillRandom);
-  const matchNumber = String(10 + randomIntBelow(90));
-  const waitToken = randomString(32, 'base64url');
-  await runTransaction(db, async (trx) => {
-    await trx
-      .insertInto('challenges')
-      .values({
-        id,
-        account_id: accountId,
-        purpose: 'settings',
-        mode: 'authorization',
-        challenge,
-        amount: null,
-        purse: null,
-        currency: null,
-        status: 'pending',
-        attempts: 0,
-        created_at: now,
-        expires_at: expiresAt,
-        completed_at: null,
-        match_number: matchNumber,
-        wait_token_hash: hashToken(waitToken),
-        ip,
-        site: SETTINGS_SITE,
-      })
-      .execute();
+  const { challenge, matchNumber, waitToken } = await runTransaction(db, async (trx) => {
+    const created = await createChallenge(trx, {
+      id,
+      accountId,
+      purpose: 'settings',
+      mode: 'authorization',
+      now,
+      expiresAt,
+      ip,
+      site: SETTINGS_SITE,
+    });
     await trx
       .insertInto('confirmation_changes')
       .values({ ...change, channel: 'app', code_hash: null })
       .execute();
+    return created;
   });
   announceRequest(services, account.email, {
     id,

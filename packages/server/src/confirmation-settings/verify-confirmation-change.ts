@@ -1,22 +1,24 @@
 import { computeResponse, constantTimeEqual } from '@cipherpad/core';
 import { runTransaction } from '@cipherpad/storage';
 import { type Kysely, sql } from 'kysely';
-import { confirmationOf } from '../account/get-account.js';
 import {
   assertNotBlocked,
   recordFailure,
   recordSuccess,
   refuseWrongAnswer,
 } from '../accounts/lockout.js';
-import { announceClosed } from '../approval/approval-events.js';
-import { assertWaitToken } from '../approval/wait-token.js';
 import { recordEvent } from '../audit/record-event.js';
+import { announceClosed } from '../challenges/challenge-events.js';
+import { claimChallenge } from '../challenges/claim-challenge.js';
+import { countWrongAnswer } from '../challenges/count-wrong-answer.js';
+import { findChallenge } from '../challenges/find-challenge.js';
+import { assertWaitToken } from '../challenges/wait-token.js';
 import type { ConfirmationChangeTable, Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
-import { rejectResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import type { DeviceOperationKind } from './account-operation.js';
 import { confirmOperation } from './confirm-operation.js';
+import { confirmationOf } from './confirmation-of.js';
 import type { ConfirmationSettings } from './operations.js';
 
 /** What confirms a change: a typed response or SMS code, or the site's wait token after approval. */
@@ -141,23 +143,19 @@ export async function verifyAccountConfirmation(
     });
   }
 
-  const challenge = await db
-    .selectFrom('challenges as c')
-    .leftJoin('devices as d', 'd.id', 'c.approved_by')
-    .select(['c.challenge', 'c.status', 'c.expires_at', 'c.wait_token_hash', 'd.status as device'])
-    .where('c.id', '=', id)
-    .where('c.purpose', '=', 'settings')
-    .executeTakeFirst();
+  const challenge = await findChallenge(db, id, 'settings');
   if (!challenge) throw new ServiceError('ERR_CHANGE_NOT_FOUND');
   const claim = (from: 'pending' | 'approved') => async (trx: Kysely<Database>) => {
-    const claimed = await trx
-      .updateTable('challenges')
-      .set({ status: 'used', completed_at: now })
-      .where('id', '=', id)
-      .where('status', '=', from)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (claimed.numUpdatedRows === 0n) return false;
+    // A typed response is let through only while the account is not blocked;
+    // an approval, already given by a signed device, as it was given.
+    await claimChallenge(services, trx, {
+      id,
+      accountId: who.accountId,
+      now,
+      from,
+      to: 'used',
+      gate: from === 'approved' ? 'approval' : 'typed',
+    });
     await trx
       .updateTable('confirmation_changes')
       .set({ status: 'applied', completed_at: now })
@@ -174,7 +172,7 @@ export async function verifyAccountConfirmation(
         now >= challenge.expires_at ? 'ERR_CHALLENGE_EXPIRED' : 'ERR_LOGIN_PENDING',
       );
     }
-    if (challenge.status !== 'approved' || challenge.device !== 'active') {
+    if (challenge.status !== 'approved' || challenge.approver !== 'active') {
       throw new ServiceError('ERR_CHALLENGE_CLOSED');
     }
     if (now >= challenge.expires_at) throw new ServiceError('ERR_CHALLENGE_EXPIRED');
@@ -201,7 +199,14 @@ export async function verifyAccountConfirmation(
     // Every device is checked, match or not, so timing does not tell which matched.
     if (constantTimeEqual(expected, typed)) matched = true;
   }
-  if (!matched) await rejectResponse(services, id, who.email, who.accountId, ip);
+  if (!matched) {
+    await countWrongAnswer(services, id, {
+      email: who.email,
+      accountId: who.accountId,
+      ip,
+      countsOnAccount: true,
+    });
+  }
   const done = await applyChange(services, who, row, hadFailures, ip, claim('pending'));
   announceClosed(services, who.email, id);
   return done;
@@ -260,6 +265,13 @@ async function rejectSmsCode(
   const { db, clock, policy, delivery } = services;
   const now = clock.now();
   const outcome = await runTransaction(db, async (trx) => {
+    // The account first, as every claim locks it: a failure refused while a
+    // block holds counts nothing on the change either.
+    const failure = await recordFailure(services, trx, accountId, ip, {
+      type: 'confirmation.failed',
+      details: { channel: 'sms' },
+    });
+    if (!failure.counted) throw failure.refusal;
     const counted = await trx
       .updateTable('confirmation_changes')
       .set({
@@ -270,16 +282,8 @@ async function rejectSmsCode(
       .where('status', '=', 'pending')
       .returning('attempts')
       .executeTakeFirst();
-    if (!counted) return { closed: true as const };
-    const block = await recordFailure(services, trx, accountId, ip);
-    await recordEvent(trx, {
-      accountId,
-      type: 'confirmation.failed',
-      ip,
-      details: { channel: 'sms' },
-      at: now,
-    });
-    return { closed: false as const, attempts: counted.attempts, block };
+    if (!counted) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    return { closed: false as const, attempts: counted.attempts, block: failure.block };
   });
   delivery.kick();
   refuseWrongAnswer(services, outcome, now);

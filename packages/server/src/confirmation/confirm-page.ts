@@ -1,6 +1,7 @@
 import { runTransaction } from '@cipherpad/storage';
 import type { FastifyRequest } from 'fastify';
-import { announceRequest } from '../approval/approval-events.js';
+import { bindChallenge, holdUnbound } from '../challenges/bind-challenge.js';
+import { announceRequest } from '../challenges/challenge-events.js';
 import { hasConsent, recordConsent } from '../consent/record-consent.js';
 import type { ChallengeMode, ConfirmationStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -173,15 +174,7 @@ export async function holdConfirmation(
   assertPending(row, now);
   if (row.account_id !== null) throw new ServiceError('ERR_CONFIRMATION_BOUND');
   const until = row.created_at + services.policy.confirmationRegistrationWindowMs;
-  await services.db
-    .updateTable('challenges')
-    .set({ expires_at: until })
-    .where('id', '=', id)
-    .where('account_id', 'is', null)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .where('expires_at', '<', until)
-    .execute();
+  await holdUnbound(services.db, id, now, until);
   const fresh = await loadConfirmation(services.db, id);
   if (!fresh) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
   return view(services, fresh, await signedInAccount(services, request));
@@ -221,23 +214,17 @@ export async function rebindConfirmation(
     now + services.policy.challengeTtlMs,
     row.created_at + services.policy.confirmationRegistrationWindowMs,
   );
-  const rebound = await services.db
-    .updateTable('challenges')
-    .set({
-      account_id: account.id,
-      challenge,
-      match_number: matchNumber,
-      attempts: 0,
-      expires_at: expiresAt,
-    })
-    .where('id', '=', id)
-    .where('account_id', 'is', null)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
+  const rebound = await bindChallenge(services.db, {
+    id,
+    accountId: account.id,
+    challenge,
+    matchNumber,
+    expiresAt,
+    now,
+  });
   const fresh = await loadConfirmation(services.db, id);
   if (!fresh) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
-  if (rebound.numUpdatedRows === 0n) {
+  if (!rebound) {
     if (fresh.account_id !== null) return view(services, fresh, signedIn);
     assertPending(fresh, services.clock.now());
     throw new ServiceError('ERR_CHALLENGE_CLOSED');

@@ -1,5 +1,5 @@
-import { challengeTopic } from '../approval/event-bus.js';
-import { MAX_WAIT_SECONDS } from '../approval/login-status.js';
+import { challengeTopic } from '../challenges/event-bus.js';
+import { MAX_WAIT_SECONDS, waitForChange } from '../challenges/long-poll.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
@@ -40,24 +40,4 @@ export async function confirmationStatus(
     view = await read();
   }
   return view;
-}
-
-/** Resolves at the topic's next event, after `ms`, or when the client goes away. */
-export function waitForChange(
-  services: Services,
-  topic: string,
-  ms: number,
-  cancelled: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      unsubscribe();
-      cancelled.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(ms, 0));
-    const unsubscribe = services.events.subscribe(topic, done);
-    cancelled.addEventListener('abort', done);
-  });
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { challengeRows } from '../challenges/challenge-rows.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type {
   ChallengeMode,
@@ -80,7 +81,7 @@ const confirmationColumns = [
 const confirmationById = prepareQuery<{ id: string }, ConfirmationRow>((db, p) =>
   db
     .selectFrom('confirmations as f')
-    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .innerJoin(challengeRows(db), 'c.id', 'f.id')
     .innerJoin('sites as s', 's.id', 'f.site_id')
     .select(confirmationColumns)
     .where('f.id', '=', p.id),
@@ -89,7 +90,7 @@ const confirmationById = prepareQuery<{ id: string }, ConfirmationRow>((db, p) =
 const confirmationOfSite = prepareQuery<{ id: string; siteId: string }, ConfirmationRow>((db, p) =>
   db
     .selectFrom('confirmations as f')
-    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .innerJoin(challengeRows(db), 'c.id', 'f.id')
     .innerJoin('sites as s', 's.id', 'f.site_id')
     .select(confirmationColumns)
     .where('f.id', '=', p.id)

@@ -2,7 +2,8 @@ import { formatQrUri, generateChallenge, type QrRequest } from '@cipherpad/core'
 import { fillRandom, newId, randomIntBelow } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
-import { announceRequest } from '../approval/approval-events.js';
+import { announceRequest } from '../challenges/challenge-events.js';
+import { createSiteChallenge } from '../challenges/create-challenge.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode, ConfirmationKind, Database } from '../db/schema.js';
 import type { Services } from '../services.js';
@@ -104,61 +105,6 @@ export function confirmationUri(
   return formatQrUri(qr, { short: true });
 }
 
-/**
- * The challenge row, with its account looked up inside the insert (null for
- * an email without an account); it returns the account and when its person
- * consented to the site (null: not yet), for telling the account's apps.
- */
-const insertChallenge = prepareQuery<
-  {
-    id: string;
-    email: string;
-    siteId: string;
-    siteName: string;
-    mode: ChallengeMode;
-    challenge: string;
-    amount: string | null;
-    purse: string | null;
-    currency: string | null;
-    now: number;
-    expiresAt: number;
-    matchNumber: string;
-    ip: string;
-  },
-  { account_id: string | null; consented_at: number | null }
->((db, p) =>
-  db
-    .insertInto('challenges')
-    .values((eb) => ({
-      id: p.id,
-      account_id: eb.selectFrom('accounts').select('id').where('email', '=', p.email),
-      purpose: 'confirmation',
-      mode: p.mode,
-      challenge: p.challenge,
-      amount: p.amount,
-      purse: p.purse,
-      currency: p.currency,
-      status: 'pending',
-      attempts: 0,
-      created_at: p.now,
-      expires_at: p.expiresAt,
-      completed_at: null,
-      match_number: p.matchNumber,
-      wait_token_hash: null,
-      ip: p.ip,
-      site: p.siteName,
-    }))
-    .returning((eb) => [
-      'account_id',
-      eb
-        .selectFrom('site_consents')
-        .select('site_consents.created_at')
-        .whereRef('site_consents.account_id', '=', 'challenges.account_id')
-        .where('site_consents.site_id', '=', p.siteId)
-        .as('consented_at'),
-    ]),
-);
-
 /** The confirmation itself, on the id of its challenge row. */
 const insertConfirmationRow = prepareQuery<
   {
@@ -203,23 +149,21 @@ async function insertConfirmation(
   const now = clock.now();
   const expiresAt = now + policy.challengeTtlMs;
   const mode = modeOf(operation);
-  const [account] = (
-    await insertChallenge(trx, {
-      id,
-      email,
-      siteId: site.id,
-      siteName: site.name,
-      mode,
-      challenge,
-      amount: operation.amount ?? null,
-      purse: operation.purse ?? null,
-      currency: operation.currency ?? null,
-      now,
-      expiresAt,
-      matchNumber,
-      ip,
-    })
-  ).rows;
+  const account = await createSiteChallenge(trx, {
+    id,
+    email,
+    siteId: site.id,
+    siteName: site.name,
+    mode,
+    challenge,
+    amount: operation.amount ?? null,
+    purse: operation.purse ?? null,
+    currency: operation.currency ?? null,
+    now,
+    expiresAt,
+    matchNumber,
+    ip,
+  });
   await insertConfirmationRow(trx, {
     id,
     siteId: site.id,

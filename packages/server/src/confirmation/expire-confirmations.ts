@@ -1,4 +1,5 @@
 import { runTransaction } from '@cipherpad/storage';
+import { challengeRows } from '../challenges/challenge-rows.js';
 import type { Services } from '../services.js';
 import { startSweeper } from '../sweeper.js';
 import { settleConfirmation } from './settle-confirmation.js';
@@ -20,7 +21,7 @@ export async function expireConfirmations(services: Services): Promise<number> {
     const now = clock.now();
     const due = await db
       .selectFrom('confirmations as f')
-      .innerJoin('challenges as c', 'c.id', 'f.id')
+      .innerJoin(challengeRows(db), 'c.id', 'f.id')
       .select('f.id')
       .where('f.status', '=', 'pending')
       .where('c.expires_at', '<=', now)

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import { type ChallengeTerms, findTerms } from '../challenges/find-challenge.js';
 import { prepareQuery } from '../db/prepared-query.js';
-import type { ChallengeMode, ConfirmationTable, Database } from '../db/schema.js';
+import type { ConfirmationTable, Database } from '../db/schema.js';
 import { enqueueWebhook } from '../webhooks/enqueue-webhook.js';
 import { confirmationView } from './confirmation-view.js';
 
@@ -16,15 +17,9 @@ export type Settlement =
 /**
  * What the site's view of a confirmation takes from its challenge row: a
  * caller that has just claimed the challenge in the same transaction can
- * pass them (`UPDATE … RETURNING`), which saves reading them again.
+ * pass them (`claimChallenge` returns them), which saves reading them again.
  */
-export interface ChallengeTerms {
-  readonly mode: ChallengeMode;
-  readonly amount: string | null;
-  readonly purse: string | null;
-  readonly currency: string | null;
-  readonly expires_at: number;
-}
+export type { ChallengeTerms };
 
 /** A settlement that changed the confirmation. */
 export interface Settled {
@@ -75,13 +70,6 @@ const close = prepareQuery<
     .returning(SETTLED_COLUMNS),
 );
 
-const challengeTerms = prepareQuery<{ id: string }, ChallengeTerms>((db, p) =>
-  db
-    .selectFrom('challenges')
-    .select(['mode', 'amount', 'purse', 'currency', 'expires_at'])
-    .where('id', '=', p.id),
-);
-
 /**
  * Moves a pending confirmation to its final status and writes the site's
  * webhook call, both in the caller's transaction, so the call exists exactly
@@ -110,7 +98,7 @@ export async function settleConfirmation(
       : await close(trx, { id, status: settlement.status, now });
   const [row] = rows;
   if (!row) return null;
-  const challenge = terms ?? (await challengeTerms(trx, { id })).rows[0];
+  const challenge = terms ?? (await findTerms(trx, id));
   if (!challenge) return { webhook: false };
   const confirmation = confirmationView(
     {

@@ -1,15 +1,17 @@
 import { runTransaction } from '@cipherpad/storage';
 import { recordSuccess } from '../accounts/lockout.js';
-import { announceClosed } from '../approval/approval-events.js';
 import { recordEvent } from '../audit/record-event.js';
+import { announceClosed } from '../challenges/challenge-events.js';
+import { challengeRows } from '../challenges/challenge-rows.js';
+import { type ChallengeDeviceRow, checkResponse } from '../challenges/check-response.js';
+import { claimChallenge } from '../challenges/claim-challenge.js';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { ConfirmationKind } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
-import { type ChallengeDeviceRow, checkResponse } from '../login/check-response.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
 import { confirmUrl } from './page-token.js';
-import { type ChallengeTerms, settleConfirmation } from './settle-confirmation.js';
+import { settleConfirmation } from './settle-confirmation.js';
 
 /** The answer to a right response. */
 export interface VerifiedConfirmation {
@@ -33,7 +35,7 @@ const loadForVerify = prepareQuery<
 >((db, p) =>
   db
     .selectFrom('confirmations as f')
-    .innerJoin('challenges as c', 'c.id', 'f.id')
+    .innerJoin(challengeRows(db), 'c.id', 'f.id')
     .leftJoin('accounts as a', 'a.id', 'c.account_id')
     .leftJoin('devices as d', (join) =>
       join.onRef('d.account_id', '=', 'c.account_id').on('d.status', '=', 'active'),
@@ -61,20 +63,6 @@ const loadForVerify = prepareQuery<
     ])
     .where('f.id', '=', p.id)
     .where('f.site_id', '=', p.siteId),
-);
-
-/**
- * Claims a pending challenge (of concurrent claims exactly one changes the
- * row) and returns the terms the site's webhook shows.
- */
-const claimChallenge = prepareQuery<{ id: string; now: number }, ChallengeTerms>((db, p) =>
-  db
-    .updateTable('challenges')
-    .set({ status: 'used', completed_at: p.now })
-    .where('id', '=', p.id)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', p.now)
-    .returning(['mode', 'amount', 'purse', 'currency', 'expires_at']),
 );
 
 /**
@@ -119,8 +107,15 @@ export async function verifyConfirmation(
   }
 
   const settled = await runTransaction(db, async (trx) => {
-    const [terms] = (await claimChallenge(trx, { id, now })).rows;
-    if (!terms) throw new ServiceError('ERR_CHALLENGE_CLOSED');
+    // Re-checks, as it writes, that the challenge is pending and the account not blocked.
+    const terms = await claimChallenge(services, trx, {
+      id,
+      accountId,
+      now,
+      from: 'pending',
+      to: 'used',
+      gate: 'typed',
+    });
     const confirmed = await settleConfirmation(
       trx,
       id,

@@ -6,14 +6,11 @@ import { relyingSites } from './migrations/0003-relying-sites.js';
 import { sessions } from './migrations/0004-sessions.js';
 import { confirmedOperations } from './migrations/0005-confirmed-operations.js';
 import { sessionActivity } from './migrations/0006-session-activity.js';
+import { lockCause } from './migrations/0007-lock-cause.js';
+import type { Migration } from './migrations/migration.js';
 import type { Database } from './schema.js';
 
-/** One step of the schema, applied once, in order, inside a transaction. */
-export interface Migration {
-  /** Unique and sortable: `NNNN-what-it-does`. */
-  readonly name: string;
-  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
-}
+export type { Migration };
 
 /** Every migration, oldest first. A new migration is appended here. */
 export const migrations: readonly Migration[] = [
@@ -23,6 +20,7 @@ export const migrations: readonly Migration[] = [
   sessions,
   confirmedOperations,
   sessionActivity,
+  lockCause,
 ];
 
 /**

@@ -29,6 +29,9 @@ export interface Database {
 
 export type AccountStatus = 'active' | 'locked';
 
+/** What locked an account that an online approval may unlock (see `AccountTable.locked_by`). */
+export type LockCause = 'failures';
+
 export interface AccountTable {
   id: string;
   email: string;
@@ -39,6 +42,12 @@ export interface AccountTable {
   /** How many temporary blocks the account has had since its last success. */
   block_level: number;
   blocked_until: number | null;
+  /**
+   * Why a `locked` account is locked: `failures` (typed responses or codes ran
+   * it through every block; an online approval from one of its devices lifts
+   * it), or null (only an operator or recovery lifts it).
+   */
+  locked_by: LockCause | null;
   created_at: number;
   /** `app`, `sms` or `none` (see `confirmation-settings/operations.ts`). */
   confirmation_method: Generated<string>;

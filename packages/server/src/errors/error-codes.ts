@@ -66,7 +66,8 @@ export const ERROR_CODES = {
   },
   ERR_ACCOUNT_LOCKED: {
     status: 423,
-    message: 'The account is locked after repeated failed attempts. Recover access to unlock it.',
+    message:
+      'The account is locked. After repeated failed attempts, approving a request in the Cipherpad app unlocks it; otherwise recover access.',
   },
 
   ERR_UNAUTHENTICATED: {

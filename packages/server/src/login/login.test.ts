@@ -165,8 +165,11 @@ describe('login by challenge/response in Authorization mode', () => {
     }
     expect(blockedFor).toEqual([60, 300, 1800, 7200]);
     // The user was told at each block how many remain before the lock.
-    const warning = await service.codeSentTo(user.email, /(One more block will lock the account)/);
-    expect(warning).toBe('One more block will lock the account');
+    const warning = await service.codeSentTo(
+      user.email,
+      /(One more block will lock typed responses)/,
+    );
+    expect(warning).toBe('One more block will lock typed responses');
 
     for (let i = 0; i < 4; i++) await failOnce();
     const locked = await failOnce();

@@ -7,10 +7,9 @@ import {
 } from '@cipherpad/core';
 import { fillRandom, newId, randomIntBelow, randomString } from '@cipherpad/storage';
 import { normalizeEmail } from '../accounts/contact.js';
-import { announceRequest } from '../approval/approval-events.js';
+import { announceRequest } from '../challenges/challenge-events.js';
+import { createLoginChallenge } from '../challenges/create-challenge.js';
 import { hashToken } from '../crypto/code-hasher.js';
-import { prepareQuery } from '../db/prepared-query.js';
-import type { ChallengeMode } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
@@ -40,47 +39,6 @@ export interface StartedLogin {
     readonly currency?: string;
   };
 }
-
-/**
- * One statement: the account is looked up inside the insert (null for an
- * email without an account: a decoy).
- */
-const insertChallenge = prepareQuery<
-  {
-    id: string;
-    email: string;
-    mode: ChallengeMode;
-    challenge: string;
-    amount: string | null;
-    purse: string | null;
-    currency: string | null;
-    now: number;
-    expiresAt: number;
-    matchNumber: string;
-    waitTokenHash: string;
-    ip: string;
-  },
-  never
->((db, p) =>
-  db.insertInto('challenges').values((eb) => ({
-    id: p.id,
-    account_id: eb.selectFrom('accounts').select('id').where('email', '=', p.email),
-    purpose: 'login',
-    mode: p.mode,
-    challenge: p.challenge,
-    amount: p.amount,
-    purse: p.purse,
-    currency: p.currency,
-    status: 'pending',
-    attempts: 0,
-    created_at: p.now,
-    expires_at: p.expiresAt,
-    completed_at: null,
-    match_number: p.matchNumber,
-    wait_token_hash: p.waitTokenHash,
-    ip: p.ip,
-  })),
-);
 
 /**
  * Starts a challenge/response login for an email. For an email without an
@@ -128,7 +86,7 @@ export async function startLogin(
   const expiresAt = now + policy.challengeTtlMs;
   const matchNumber = String(10 + randomIntBelow(90));
   const waitToken = randomString(32, 'base64url');
-  await insertChallenge(db, {
+  await createLoginChallenge(db, {
     id,
     email,
     mode,

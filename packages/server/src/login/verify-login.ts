@@ -1,166 +1,34 @@
-import { runTransaction } from '@cipherpad/storage';
-import { sql } from 'kysely';
-import { recordSuccess } from '../accounts/lockout.js';
-import { announceClosed } from '../approval/approval-events.js';
-import { recordEvent } from '../audit/record-event.js';
-import { prepareQuery } from '../db/prepared-query.js';
-import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
+import { announceClosed } from '../challenges/challenge-events.js';
+import { type ChallengeDeviceRow, checkResponse } from '../challenges/check-response.js';
+import { claimForSession, loadForResponse } from '../challenges/claim-for-session.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import type { LoginSession } from '../sessions/login-session.js';
 import { newSessionToken } from '../sessions/session-token.js';
-import { checkResponse } from './check-response.js';
 
-/** The refusals that mean a wrong response was counted. */
+/**
+ * The refusals that keep the attempt taken from the address: a wrong
+ * response, or a response to an account that is blocked or locked.
+ */
 const WRONG_ANSWER: ReadonlySet<string> = new Set([
   'ERR_RESPONSE_REJECTED',
   'ERR_ACCOUNT_BLOCKED',
   'ERR_ACCOUNT_LOCKED',
 ]);
 
-/** A signed-in session: the bearer token is shown once and stored only hashed. */
-export interface LoginSession {
-  readonly token: string;
-  readonly expiresAt: number;
-  readonly accountId: string;
-  readonly email: string;
-  readonly deviceId: string;
-}
-
-/** The challenge, its account's block state and its account's active devices: one row per device. */
-const loadChallenge = prepareQuery<
-  { id: string },
-  {
-    account_id: string | null;
-    mode: ChallengeMode;
-    challenge: string;
-    amount: string | null;
-    purse: string | null;
-    status: ChallengeStatus;
-    expires_at: number;
-    email: string | null;
-    account_status: AccountStatus | null;
-    blocked_until: number | null;
-    block_level: number | null;
-    failed_attempts: number | null;
-    device_id: string | null;
-    ocra_key_enc: string | null;
-  }
->((db, p) =>
-  db
-    .selectFrom('challenges as c')
-    .leftJoin('accounts as a', 'a.id', 'c.account_id')
-    .leftJoin('devices as d', (join) =>
-      join.onRef('d.account_id', '=', 'c.account_id').on('d.status', '=', 'active'),
-    )
-    .select([
-      'c.account_id',
-      'c.mode',
-      'c.challenge',
-      'c.amount',
-      'c.purse',
-      'c.status',
-      'c.expires_at',
-      'a.email',
-      'a.status as account_status',
-      'a.blocked_until',
-      'a.block_level',
-      'a.failed_attempts',
-      'd.id as device_id',
-      'd.ocra_key_enc',
-    ])
-    .where('c.id', '=', p.id)
-    .where('c.purpose', '=', 'login'),
-);
-
-/** Claims a pending challenge: of concurrent claims exactly one changes a row. */
-const claimChallenge = prepareQuery<{ id: string; now: number }, never>((db, p) =>
-  db
-    .updateTable('challenges')
-    .set({ status: 'used', completed_at: p.now })
-    .where('id', '=', p.id)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', p.now),
-);
-
-const insertSession = prepareQuery<
-  {
-    id: string;
-    secretHash: string;
-    accountId: string;
-    deviceId: string;
-    ip: string;
-    now: number;
-    expiresAt: number;
-  },
-  never
->((db, p) =>
-  db.insertInto('sessions').values({
-    id: p.id,
-    secret_hash: p.secretHash,
-    account_id: p.accountId,
-    device_id: p.deviceId,
-    ip: p.ip,
-    created_at: p.now,
-    expires_at: p.expiresAt,
-  }),
-);
-
-/** A right response's claim of its challenge, and the session it opens. */
-type SessionClaim = {
-  readonly id: string;
-  readonly now: number;
-  readonly sessionId: string;
-  readonly secretHash: string;
-  readonly accountId: string;
-  readonly deviceId: string;
-  readonly ip: string;
-  readonly expiresAt: number;
-};
-
-/**
- * On PostgreSQL, what the SQLite path does in a transaction, as one statement
- * (one round trip instead of five: BEGIN, three writes, COMMIT). Its
- * data-modifying CTEs run once, atomically, on one snapshot: the session, the
- * cleared failure count and the activity entry are written only if the claim
- * changed the challenge, and of concurrent claims the ones that wait for the
- * row lock find it used. `claimed` is 1 or 0.
- */
-const claimAndOpenSessionPostgres = prepareQuery<
-  SessionClaim & { details: string },
-  { claimed: number }
->(
-  (_db, p) => sql<{ claimed: number }>`
-    with claimed as (
-      update challenges set status = 'used', completed_at = ${p.now}
-      where id = ${p.id} and status = 'pending' and expires_at > ${p.now}
-      returning id
-    ), opened as (
-      insert into sessions (id, secret_hash, account_id, device_id, ip, created_at, expires_at)
-      select ${p.sessionId}, ${p.secretHash}, ${p.accountId}, ${p.deviceId}, ${p.ip},
-        cast(${p.now} as bigint), cast(${p.expiresAt} as bigint)
-      from claimed
-    ), cleared as (
-      update accounts set failed_attempts = 0, block_level = 0, blocked_until = null
-      where id = ${p.accountId} and (failed_attempts > 0 or block_level > 0)
-        and exists (select 1 from claimed)
-    ), logged as (
-      insert into audit_events (account_id, type, ip, device_id, details, created_at)
-      select ${p.accountId}, 'login.succeeded', ${p.ip}, ${p.deviceId}, ${p.details},
-        cast(${p.now} as bigint)
-      from claimed
-    )
-    select cast(count(*) as integer) as claimed from claimed`,
-);
-
 /**
  * Checks the response to a login challenge and, when it is right, opens a
  * session. The rules of PRODUCT.md, in order:
  *
+ * - an address gives at most `policy.wrongAnswersPerIp` wrong responses per
+ *   `policy.wrongAnswersWindowMs` (taken before the response is checked);
  * - a challenge expires after `policy.challengeTtlMs` and is used at most
- *   once: the claim is one conditional UPDATE, so of many concurrent correct
- *   responses exactly one wins;
+ *   once: the claim is one conditional UPDATE that also re-checks the
+ *   account's block (`challenges/claim-for-session.ts`), so of many
+ *   concurrent correct responses exactly one wins, and none while a block holds;
  * - a challenge accepts at most `policy.challengeMaxAttempts` wrong responses;
- * - consecutive failures block the account for growing periods (see lockout.ts);
+ * - consecutive failures block the account for growing periods
+ *   (`accounts/lockout.ts`, counted in one statement);
  * - the response is compared in constant time with every active device's
  *   expected response, and a refusal never says what was wrong.
  *
@@ -175,30 +43,36 @@ export async function verifyLogin(
   ip: string,
 ): Promise<LoginSession> {
   const { db, clock, policy, wrongAnswers } = services;
-  // An address that gave too many wrong responses is refused before anything
-  // is counted against an account, so it cannot block account after account.
-  const allowed = wrongAnswers.check(ip);
+  // The address's attempt is taken before the response is checked, in one
+  // synchronous step, so a burst of concurrent guesses gets no further than
+  // the limit: an address that gave too many wrong responses is refused
+  // before anything is counted against an account, so it cannot block
+  // account after account. A right response gives its attempt back.
+  const allowed = wrongAnswers.take(ip);
   if (!allowed.allowed) {
     throw new ServiceError('ERR_RATE_LIMITED_FAILURES', {
       retryAfter: allowed.retryAfterSeconds,
     });
   }
-  const { rows } = await loadChallenge(db, { id });
-  const [row] = rows;
-  if (!row) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
   let matched: Awaited<ReturnType<typeof checkResponse>>;
+  let row: ChallengeDeviceRow;
   try {
-    matched = await checkResponse(services, id, [row, ...rows.slice(1)], response, ip);
+    const { rows } = await loadForResponse(db, { id });
+    const [first] = rows;
+    if (!first) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
+    row = first;
+    matched = await checkResponse(services, id, [first, ...rows.slice(1)], response, ip);
   } catch (error) {
-    if (error instanceof ServiceError && WRONG_ANSWER.has(error.code)) wrongAnswers.record(ip);
+    if (!(error instanceof ServiceError && WRONG_ANSWER.has(error.code))) wrongAnswers.giveBack(ip);
     throw error;
   }
+  wrongAnswers.giveBack(ip);
   const { accountId, deviceId } = matched;
   const now = clock.now();
 
   const { id: sessionId, token, secretHash } = newSessionToken();
   const expiresAt = now + policy.sessionTtlMs;
-  await claimAndOpenSession(services, {
+  await claimForSession(services, {
     id,
     now,
     sessionId,
@@ -208,42 +82,7 @@ export async function verifyLogin(
     ip,
     expiresAt,
     mode: row.mode,
-    hadFailures: (row.failed_attempts ?? 0) > 0 || (row.block_level ?? 0) > 0,
   });
   announceClosed(services, row.email, id);
   return { token, expiresAt, accountId, email: row.email as string, deviceId };
-}
-
-/**
- * Claims the challenge and, only if this claim won, opens the session, clears
- * the account's failure count and logs the success, atomically.
- *
- * @throws ServiceError `ERR_CHALLENGE_CLOSED` when the challenge was used,
- *   failed or expired meanwhile (another verify won).
- */
-async function claimAndOpenSession(
-  services: Services,
-  claim: SessionClaim & { mode: ChallengeMode; hadFailures: boolean },
-): Promise<void> {
-  const { db } = services;
-  if (services.dialect === 'postgres') {
-    const details = JSON.stringify({ mode: claim.mode });
-    const { rows } = await claimAndOpenSessionPostgres(db, { ...claim, details });
-    if (rows[0]?.claimed !== 1) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    return;
-  }
-  await runTransaction(db, async (trx) => {
-    const claimed = await claimChallenge(trx, claim);
-    if (claimed.numAffectedRows === 0n) throw new ServiceError('ERR_CHALLENGE_CLOSED');
-    await insertSession(trx, { ...claim, id: claim.sessionId });
-    if (claim.hadFailures) await recordSuccess(trx, claim.accountId);
-    await recordEvent(trx, {
-      accountId: claim.accountId,
-      type: 'login.succeeded',
-      ip: claim.ip,
-      deviceId: claim.deviceId,
-      details: { mode: claim.mode },
-      at: claim.now,
-    });
-  });
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 
-/** What {@link FailureThrottle.check} decided. */
+/** What {@link FailureThrottle.take} decided. */
 export type FailureDecision =
   | { readonly allowed: true }
   | {
@@ -15,7 +15,7 @@ const MAX_KEYS = 100_000;
  * in this process's memory: a token bucket per key holding `capacity`
  * attempts and refilling continuously over `windowMs`. It stops one address
  * from running many accounts into their blocks (lockout abuse), on top of
- * the per-challenge and per-account limits. Checking and recording cost a
+ * the per-challenge and per-account limits. Taking and giving back cost a
  * few arithmetic operations; with several instances each counts its own.
  */
 export class FailureThrottle {
@@ -30,10 +30,24 @@ export class FailureThrottle {
     this.#clock = clock;
   }
 
-  /** Whether `key` may make one more attempt now. */
-  check(key: string): FailureDecision {
-    const bucket = this.#refilled(key);
-    if (!bucket || bucket.tokens >= 1) return { allowed: true };
+  /**
+   * Takes one attempt from `key`'s bucket before its answer is checked, or
+   * refuses when none is left. Synchronous, so of concurrent requests in this
+   * process no more get through than the bucket holds: a burst cannot pass
+   * while the first answers are still being checked. Give the attempt back
+   * with {@link giveBack} when the answer was right.
+   */
+  take(key: string): FailureDecision {
+    let bucket = this.#refilled(key);
+    if (!bucket) {
+      if (this.#buckets.size >= MAX_KEYS) this.#forgetFull();
+      bucket = { tokens: this.#capacity, at: this.#clock.now() };
+      this.#buckets.set(key, bucket);
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true };
+    }
     const perMs = this.#capacity / this.#windowMs;
     return {
       allowed: false,
@@ -41,15 +55,10 @@ export class FailureThrottle {
     };
   }
 
-  /** Counts one wrong answer from `key`. */
-  record(key: string): void {
-    let bucket = this.#refilled(key);
-    if (!bucket) {
-      if (this.#buckets.size >= MAX_KEYS) this.#forgetFull();
-      bucket = { tokens: this.#capacity, at: this.#clock.now() };
-      this.#buckets.set(key, bucket);
-    }
-    bucket.tokens = Math.max(0, bucket.tokens - 1);
+  /** Returns an attempt taken for an answer that was right, or never checked. */
+  giveBack(key: string): void {
+    const bucket = this.#refilled(key);
+    if (bucket) bucket.tokens = Math.min(this.#capacity, bucket.tokens + 1);
   }
 
   #refilled(key: string): { tokens: number; at: number } | undefined {

@@ -54,6 +54,7 @@ export async function completeRegistration(
           failed_attempts: 0,
           block_level: 0,
           blocked_until: null,
+          locked_by: null,
           created_at: now,
         })
         .execute();

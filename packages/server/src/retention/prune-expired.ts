@@ -1,4 +1,5 @@
 import { deleteInBatches } from '@cipherpad/storage';
+import { pruneChallenges } from '../challenges/prune-challenges.js';
 import type { Services } from '../services.js';
 import { startSweeper } from '../sweeper.js';
 
@@ -33,21 +34,7 @@ export async function pruneExpired(services: Services): Promise<Pruned> {
       )
       .executeTakeFirst(),
   );
-  const loginChallenges = await deleteInBatches(BATCH, (limit) =>
-    db
-      .deleteFrom('challenges')
-      .where(
-        'id',
-        'in',
-        db
-          .selectFrom('challenges')
-          .select('id')
-          .where('expires_at', '<', before)
-          .where('purpose', '=', 'login')
-          .limit(limit),
-      )
-      .executeTakeFirst(),
-  );
+  const loginChallenges = await pruneChallenges(db, 'login', before, BATCH);
   return { sessions, loginChallenges };
 }
 

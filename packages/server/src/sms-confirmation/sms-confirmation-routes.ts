@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBody, idParams, shortString } from '../app/schemas.js';
-import { connectionClosed } from '../approval/approval-routes.js';
-import { MAX_WAIT_SECONDS } from '../approval/login-status.js';
+import { connectionClosed, MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
 import { operationInputSchema } from '../confirmation/confirmation-operation.js';
 import {
   idempotencyHeaders,

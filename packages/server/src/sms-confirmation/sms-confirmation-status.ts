@@ -1,5 +1,4 @@
-import { MAX_WAIT_SECONDS } from '../approval/login-status.js';
-import { waitForChange } from '../confirmation/confirmation-status.js';
+import { MAX_WAIT_SECONDS, waitForChange } from '../challenges/long-poll.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';

@@ -165,6 +165,10 @@ export const ru: Record<MessageKey, Message> = {
   'activity.ip': 'IP-адрес',
   'activity.device': 'Устройство',
   'activity.site': 'Сайт',
+  'activity.failures': 'Неверных попыток',
+  'activity.firstFailure': 'Первая',
+  'activity.lastFailure': 'Последняя',
+  'activity.failureAddresses': 'С адресов',
   'activity.suspicious': 'Подозрительно',
   'activity.loaded': 'Показано событий: {n}.',
   'event.login.succeeded': 'Вход',
@@ -183,6 +187,8 @@ export const ru: Record<MessageKey, Message> = {
   'event.activation.qr-issued': 'Выдан QR-код активации',
   'event.account.blocked': 'Учётная запись временно заблокирована после неудачных попыток',
   'event.account.locked': 'Учётная запись заблокирована после неудачных попыток',
+  'event.account.unblocked':
+    'Блокировка снята подтверждением в приложении; неудачные попытки перечислены',
   'event.session.ended': 'Выход',
   'event.site.consented': 'Сайту разрешено запрашивать подтверждения',
   'event.site.consent_withdrawn': 'Разрешение сайта отозвано',
@@ -308,7 +314,7 @@ export const ru: Record<MessageKey, Message> = {
   'err.ERR_ACCOUNT_BLOCKED':
     'Слишком много неудачных попыток: учётная запись временно заблокирована.',
   'err.ERR_ACCOUNT_LOCKED':
-    'Учётная запись заблокирована после повторных неудачных попыток. Восстановите доступ, чтобы разблокировать её.',
+    'Учётная запись заблокирована. После повторных неудачных попыток её разблокирует подтверждение запроса в приложении Cipherpad; иначе восстановите доступ.',
   'err.ERR_UNAUTHENTICATED': 'Сеанс завершён. Войдите снова.',
   'err.ERR_SESSION_IDLE': 'Сеанс завершён после периода без активности. Войдите снова.',
   'err.ERR_CSRF': 'Страница устарела. Обновите её и попробуйте снова.',

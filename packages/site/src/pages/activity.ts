@@ -16,6 +16,7 @@ interface ActivityEvent {
   readonly device: { readonly id: string; readonly name: string } | null;
   readonly site: string | null;
   readonly suspicious: boolean;
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 const PAGE_SIZE = 20;
@@ -46,6 +47,21 @@ function eventRow(event: ActivityEvent): HTMLLIElement {
   if (event.ip) facts.append(...fact('activity.ip', event.ip));
   if (event.device) facts.append(...fact('activity.device', event.device.name));
   if (event.site) facts.append(...fact('activity.site', event.site));
+  // An approval that ended a block: how many wrong attempts, when, and from where.
+  const details = event.details ?? {};
+  if (event.type === 'account.unblocked' && typeof details.failures === 'number') {
+    facts.append(...fact('activity.failures', String(details.failures)));
+    for (const [key, label] of [
+      ['first', 'activity.firstFailure'],
+      ['last', 'activity.lastFailure'],
+    ] as const) {
+      const at = details[key];
+      if (typeof at === 'number') facts.append(...fact(label, formatDateTime(at, currentLang())));
+    }
+    if (typeof details.addresses === 'string' && details.addresses !== '') {
+      facts.append(...fact('activity.failureAddresses', details.addresses));
+    }
+  }
   li.append(
     h(
       'div',

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /** Accounts, registration, devices, challenges, sessions, outbox, rate limits, audit. */
 export const foundation: Migration = {

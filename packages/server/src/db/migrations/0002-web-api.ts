@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * What the security site and the phone app need (docs/web-api.md): online

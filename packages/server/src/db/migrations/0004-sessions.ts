@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * Sessions in their second form (sessions/session-token.ts): the token is

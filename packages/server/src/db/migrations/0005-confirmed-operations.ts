@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migration.js';
 
 /**
  * A confirmation change becomes the confirmation of any account operation

@@ -1,9 +1,7 @@
 import type { ChallengeMode, ConfirmationKind } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { PendingRequest } from './event-bus.js';
-
-/** The purposes of challenges a device can approve online. */
-export const APPROVABLE_PURPOSES = ['login', 'settings', 'confirmation'] as const;
+import { APPROVABLE_PURPOSES } from './purposes.js';
 
 /** How many pending requests the app is shown at most. */
 const MAX_PENDING = 20;

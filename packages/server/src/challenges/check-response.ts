@@ -1,14 +1,10 @@
 import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
-import { runTransaction } from '@cipherpad/storage';
-import { sql } from 'kysely';
-import { assertNotBlocked, recordFailure, refuseWrongAnswer } from '../accounts/lockout.js';
-import { announceClosed } from '../approval/approval-events.js';
-import { recordEvent } from '../audit/record-event.js';
-import { settleConfirmation } from '../confirmation/settle-confirmation.js';
+import { assertNotBlocked } from '../accounts/lockout.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
 import { RESPONSE_OPTIONS } from '../devices/device-keys.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { countWrongAnswer } from './count-wrong-answer.js';
 
 /**
  * A pending challenge as a response is checked against it: one row per
@@ -46,7 +42,9 @@ export interface MatchedResponse {
  * in the challenge's mode (Payment mode binds the amount and the purse, so a
  * response computed for another payment is wrong like any other). A wrong
  * response is counted against the challenge and the account, and refused
- * without saying why.
+ * without saying why ({@link countWrongAnswer}). The state read here only
+ * spares the work of checking a response that would be refused anyway: the
+ * claim of a right one re-checks it when it writes (`claimChallenge`).
  *
  * `rows` is the challenge `id` with its devices (see {@link ChallengeDeviceRow});
  * the caller has already refused an unknown id with its own code.
@@ -97,50 +95,12 @@ export async function checkResponse(
     }
   }
   if (matchedDevice === null || row.account_id === null || row.email === null) {
-    return rejectResponse(services, id, row.email, row.account_id, ip);
+    return countWrongAnswer(services, id, {
+      email: row.email,
+      accountId: row.account_id,
+      ip,
+      countsOnAccount: true,
+    });
   }
   return { accountId: row.account_id, email: row.email, deviceId: matchedDevice };
-}
-
-/**
- * Counts a wrong response against the challenge and the account, then
- * refuses. Online approval counts a wrong number to match the same way.
- * `email` is the account's (null for a decoy), to tell its apps when the
- * challenge closes.
- */
-export async function rejectResponse(
-  services: Services,
-  id: string,
-  email: string | null,
-  accountId: string | null,
-  ip: string,
-): Promise<never> {
-  const { db, clock, policy, delivery } = services;
-  const now = clock.now();
-  const outcome = await runTransaction(db, async (trx) => {
-    const counted = await trx
-      .updateTable('challenges')
-      .set({
-        attempts: sql`attempts + 1`,
-        status: sql`case when attempts + 1 >= ${policy.challengeMaxAttempts} then 'failed' else status end`,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .returning(['attempts', 'status', 'purpose'])
-      .executeTakeFirst();
-    if (!counted) return { closed: true as const };
-    // A relying site's confirmation fails with its challenge, and its webhook is written with it.
-    if (counted.status === 'failed' && counted.purpose === 'confirmation') {
-      await settleConfirmation(trx, id, { status: 'failed' }, now);
-    }
-    const block = accountId ? await recordFailure(services, trx, accountId, ip) : null;
-    await recordEvent(trx, { accountId, type: 'login.failed', ip, at: now });
-    return { closed: false as const, attempts: counted.attempts, block };
-  });
-  delivery.kick();
-  services.webhooks.kick();
-  if (outcome.closed || outcome.attempts >= policy.challengeMaxAttempts) {
-    announceClosed(services, email, id);
-  }
-  refuseWrongAnswer(services, outcome, now);
 }
