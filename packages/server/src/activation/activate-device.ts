@@ -10,8 +10,8 @@ import {
 import { newId, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
-import { accountTopic } from '../challenges/event-bus.js';
 import { recordEvent } from '../audit/record-event.js';
+import { accountTopic } from '../challenges/event-bus.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 
