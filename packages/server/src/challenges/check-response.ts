@@ -48,6 +48,8 @@ export interface MatchedResponse {
  *
  * `rows` is the challenge `id` with its devices (see {@link ChallengeDeviceRow});
  * the caller has already refused an unknown id with its own code.
+ * `beforeCounting` runs synchronously once the response is known to be wrong,
+ * before anything is counted; what it throws is the refusal instead.
  *
  * @throws ServiceError `ERR_VALIDATION`, `ERR_CHALLENGE_CLOSED`,
  *   `ERR_CHALLENGE_EXPIRED`, `ERR_ACCOUNT_LOCKED`, `ERR_ACCOUNT_BLOCKED`,
@@ -59,6 +61,7 @@ export async function checkResponse(
   rows: readonly [ChallengeDeviceRow, ...ChallengeDeviceRow[]],
   response: unknown,
   ip: string,
+  beforeCounting?: () => void,
 ): Promise<MatchedResponse> {
   if (typeof response !== 'string' || response.length > 64) {
     throw new ServiceError('ERR_VALIDATION', {}, 'response must be a string of digits.');
@@ -95,6 +98,7 @@ export async function checkResponse(
     }
   }
   if (matchedDevice === null || row.account_id === null || row.email === null) {
+    beforeCounting?.();
     return countWrongAnswer(services, id, {
       email: row.email,
       accountId: row.account_id,

@@ -6,22 +6,16 @@ import type { Services } from '../services.js';
 import type { LoginSession } from '../sessions/login-session.js';
 import { newSessionToken } from '../sessions/session-token.js';
 
-/**
- * The refusals that keep the attempt taken from the address: a wrong
- * response, or a response to an account that is blocked or locked.
- */
-const WRONG_ANSWER: ReadonlySet<string> = new Set([
-  'ERR_RESPONSE_REJECTED',
-  'ERR_ACCOUNT_BLOCKED',
-  'ERR_ACCOUNT_LOCKED',
-]);
+/** Refusals of a response to an account that is blocked or locked: each counts as a wrong answer from its address. */
+const REFUSED_ACCOUNT: ReadonlySet<string> = new Set(['ERR_ACCOUNT_BLOCKED', 'ERR_ACCOUNT_LOCKED']);
 
 /**
  * Checks the response to a login challenge and, when it is right, opens a
  * session. The rules of PRODUCT.md, in order:
  *
  * - an address gives at most `policy.wrongAnswersPerIp` wrong responses per
- *   `policy.wrongAnswersWindowMs` (taken before the response is checked);
+ *   `policy.wrongAnswersWindowMs` (checked before the response is, and taken
+ *   in one synchronous step just before a wrong one is counted);
  * - a challenge expires after `policy.challengeTtlMs` and is used at most
  *   once: the claim is one conditional UPDATE that also re-checks the
  *   account's block (`challenges/claim-for-session.ts`), so of many
@@ -43,17 +37,20 @@ export async function verifyLogin(
   ip: string,
 ): Promise<LoginSession> {
   const { db, clock, policy, wrongAnswers } = services;
-  // The address's attempt is taken before the response is checked, in one
-  // synchronous step, so a burst of concurrent guesses gets no further than
-  // the limit: an address that gave too many wrong responses is refused
-  // before anything is counted against an account, so it cannot block
-  // account after account. A right response gives its attempt back.
-  const allowed = wrongAnswers.take(ip);
-  if (!allowed.allowed) {
-    throw new ServiceError('ERR_RATE_LIMITED_FAILURES', {
-      retryAfter: allowed.retryAfterSeconds,
-    });
-  }
+  // An address with no attempt left is refused before any work is spent.
+  // Its attempt is taken only once an answer is known to be wrong, in one
+  // synchronous step just before the failure is counted, so a burst of
+  // concurrent guesses gets no more failures counted than the limit, and an
+  // address that gave too many cannot block account after account. A right
+  // response takes nothing: people sharing an address do not stop each other.
+  const allowed = wrongAnswers.check(ip);
+  if (!allowed.allowed) throw rateLimited(allowed.retryAfterSeconds);
+  let taken = false;
+  const takeAttempt = () => {
+    const decision = wrongAnswers.take(ip);
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+    taken = true;
+  };
   let matched: Awaited<ReturnType<typeof checkResponse>>;
   let row: ChallengeDeviceRow;
   try {
@@ -61,12 +58,23 @@ export async function verifyLogin(
     const [first] = rows;
     if (!first) throw new ServiceError('ERR_LOGIN_NOT_FOUND');
     row = first;
-    matched = await checkResponse(services, id, [first, ...rows.slice(1)], response, ip);
+    matched = await checkResponse(
+      services,
+      id,
+      [first, ...rows.slice(1)],
+      response,
+      ip,
+      takeAttempt,
+    );
   } catch (error) {
-    if (!(error instanceof ServiceError && WRONG_ANSWER.has(error.code))) wrongAnswers.giveBack(ip);
+    if (error instanceof ServiceError) {
+      // A response to a blocked or locked account is a wrong answer too; a
+      // wrong one that found its challenge closed was not counted.
+      if (!taken && REFUSED_ACCOUNT.has(error.code)) wrongAnswers.take(ip);
+      if (taken && error.code === 'ERR_CHALLENGE_CLOSED') wrongAnswers.giveBack(ip);
+    }
     throw error;
   }
-  wrongAnswers.giveBack(ip);
   const { accountId, deviceId } = matched;
   const now = clock.now();
 
@@ -85,4 +93,8 @@ export async function verifyLogin(
   });
   announceClosed(services, row.email, id);
   return { token, expiresAt, accountId, email: row.email as string, deviceId };
+}
+
+function rateLimited(retryAfterSeconds: number): ServiceError {
+  return new ServiceError('ERR_RATE_LIMITED_FAILURES', { retryAfter: retryAfterSeconds });
 }

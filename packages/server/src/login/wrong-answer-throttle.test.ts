@@ -74,4 +74,28 @@ describe('wrong responses per client address (lockout abuse)', () => {
     const right = await computeResponse(user.ocraKey, { mode: 'authorization', challenge });
     expect((await verify(id, right, attacker)).statusCode).toBe(200);
   });
+
+  it('lets many right responses from one address through at once: only wrong ones are counted', async () => {
+    // People behind one address (an office, a carrier's NAT) sign in together.
+    const office = '192.0.2.80';
+    const user = users[2] as Enrolled;
+    const logins = await Promise.all(Array.from({ length: 40 }, () => login(user.email)));
+    const answers = await Promise.all(
+      logins.map(async ({ id, challenge }) =>
+        verify(
+          id,
+          await computeResponse(user.ocraKey, { mode: 'authorization', challenge }),
+          office,
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(logins.map(() => 200));
+    // Its wrong answers still count: 3 are allowed, the 4th is refused.
+    for (let i = 0; i < 3; i++) {
+      const { id } = await login(user.email);
+      expect((await verify(id, '00000000', office)).json().error).toBe('ERR_RESPONSE_REJECTED');
+    }
+    const { id } = await login(user.email);
+    expect((await verify(id, '00000000', office)).json().error).toBe('ERR_RATE_LIMITED_FAILURES');
+  });
 });

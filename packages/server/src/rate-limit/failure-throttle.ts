@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 
-/** What {@link FailureThrottle.take} decided. */
+/** What {@link FailureThrottle.check} or {@link FailureThrottle.take} decided. */
 export type FailureDecision =
   | { readonly allowed: true }
   | {
@@ -15,8 +15,8 @@ const MAX_KEYS = 100_000;
  * in this process's memory: a token bucket per key holding `capacity`
  * attempts and refilling continuously over `windowMs`. It stops one address
  * from running many accounts into their blocks (lockout abuse), on top of
- * the per-challenge and per-account limits. Taking and giving back cost a
- * few arithmetic operations; with several instances each counts its own.
+ * the per-challenge and per-account limits. Checking and taking cost a few
+ * arithmetic operations; with several instances each counts its own.
  */
 export class FailureThrottle {
   readonly #capacity: number;
@@ -31,11 +31,21 @@ export class FailureThrottle {
   }
 
   /**
-   * Takes one attempt from `key`'s bucket before its answer is checked, or
-   * refuses when none is left. Synchronous, so of concurrent requests in this
-   * process no more get through than the bucket holds: a burst cannot pass
-   * while the first answers are still being checked. Give the attempt back
-   * with {@link giveBack} when the answer was right.
+   * Whether `key` has an attempt left now, taking nothing: a request from an
+   * address with none is refused before any work is spent on its answer.
+   */
+  check(key: string): FailureDecision {
+    const bucket = this.#refilled(key);
+    return !bucket || bucket.tokens >= 1 ? { allowed: true } : this.#refusal(bucket);
+  }
+
+  /**
+   * Takes one attempt from `key`'s bucket at the moment a wrong answer is
+   * about to be counted, or refuses when none is left. Synchronous, so of
+   * concurrent wrong answers from one address in this process no more are
+   * counted than the bucket holds, however many were checked at once; right
+   * answers take nothing, so many people behind one address are not
+   * stopped by each other's successful sign-ins.
    */
   take(key: string): FailureDecision {
     let bucket = this.#refilled(key);
@@ -44,21 +54,23 @@ export class FailureThrottle {
       bucket = { tokens: this.#capacity, at: this.#clock.now() };
       this.#buckets.set(key, bucket);
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
+    if (bucket.tokens < 1) return this.#refusal(bucket);
+    bucket.tokens -= 1;
+    return { allowed: true };
+  }
+
+  /** Returns an attempt taken for an answer that then was not counted (its challenge had closed). */
+  giveBack(key: string): void {
+    const bucket = this.#refilled(key);
+    if (bucket) bucket.tokens = Math.min(this.#capacity, bucket.tokens + 1);
+  }
+
+  #refusal(bucket: { tokens: number }): FailureDecision {
     const perMs = this.#capacity / this.#windowMs;
     return {
       allowed: false,
       retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)),
     };
-  }
-
-  /** Returns an attempt taken for an answer that was right, or never checked. */
-  giveBack(key: string): void {
-    const bucket = this.#refilled(key);
-    if (bucket) bucket.tokens = Math.min(this.#capacity, bucket.tokens + 1);
   }
 
   #refilled(key: string): { tokens: number; at: number } | undefined {
