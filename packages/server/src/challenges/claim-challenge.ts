@@ -1,5 +1,7 @@
+import type { PreparedQuery } from '@cipherpad/storage';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { assertNotBlocked } from '../accounts/lockout.js';
+import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode, Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -54,6 +56,55 @@ export function accountAdmits(
       ]);
 }
 
+/** Locks the account row against concurrent failures and claims (PostgreSQL). */
+const lockAccount = prepareQuery<{ accountId: string }, { id: string }>((db, p) =>
+  db.selectFrom('accounts').select('id').where('id', '=', p.accountId).forNoKeyUpdate(),
+);
+
+type ClaimParams = {
+  id: string;
+  accountId: string;
+  from: Claim['from'];
+  to: Claim['to'];
+  now: number;
+  approvedBy: string | null;
+};
+
+/** The claim's UPDATE, built and compiled once for each shape a claim can take. */
+const claimQueries = new Map<string, PreparedQuery<Database, ClaimParams, ClaimedTerms>>();
+
+function claimQuery(claim: Claim): PreparedQuery<Database, ClaimParams, ClaimedTerms> {
+  const shape = `${claim.gate}:${claim.to}:${claim.approvedBy ? 'by' : ''}`;
+  let query = claimQueries.get(shape);
+  if (!query) {
+    query = prepareQuery<ClaimParams, ClaimedTerms>((db, p) =>
+      db
+        .updateTable('challenges')
+        .set({
+          status: p.to,
+          ...(claim.to === 'used' ? { completed_at: p.now } : {}),
+          ...(claim.approvedBy ? { approved_by: p.approvedBy } : {}),
+        })
+        .where('id', '=', p.id)
+        .where('account_id', '=', p.accountId)
+        .where('status', '=', p.from)
+        .where('expires_at', '>', p.now)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('accounts as a')
+              .select('a.id')
+              .where('a.id', '=', p.accountId)
+              .where((inner) => accountAdmits(inner, claim.gate, p.now)),
+          ),
+        )
+        .returning(['purpose', 'mode', 'amount', 'purse', 'currency', 'expires_at']),
+    );
+    claimQueries.set(shape, query);
+  }
+  return query;
+}
+
 /**
  * Claims a challenge, in the caller's transaction, in one conditional UPDATE
  * that re-checks everything at the moment it writes: the challenge is still
@@ -72,36 +123,16 @@ export async function claimChallenge(
   trx: Kysely<Database>,
   claim: Claim,
 ): Promise<ClaimedTerms> {
-  if (services.dialect === 'postgres') {
-    await trx
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', '=', claim.accountId)
-      .forNoKeyUpdate()
-      .execute();
-  }
-  const claimed = await trx
-    .updateTable('challenges')
-    .set({
-      status: claim.to,
-      ...(claim.to === 'used' ? { completed_at: claim.now } : {}),
-      ...(claim.approvedBy ? { approved_by: claim.approvedBy } : {}),
-    })
-    .where('id', '=', claim.id)
-    .where('account_id', '=', claim.accountId)
-    .where('status', '=', claim.from)
-    .where('expires_at', '>', claim.now)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('accounts as a')
-          .select('a.id')
-          .where('a.id', '=', claim.accountId)
-          .where((inner) => accountAdmits(inner, claim.gate, claim.now)),
-      ),
-    )
-    .returning(['purpose', 'mode', 'amount', 'purse', 'currency', 'expires_at'])
-    .executeTakeFirst();
+  if (services.dialect === 'postgres') await lockAccount(trx, { accountId: claim.accountId });
+  const { rows } = await claimQuery(claim)(trx, {
+    id: claim.id,
+    accountId: claim.accountId,
+    from: claim.from,
+    to: claim.to,
+    now: claim.now,
+    approvedBy: claim.approvedBy ?? null,
+  });
+  const [claimed] = rows;
   if (!claimed) throw await claimRefusal(services, trx, claim);
   return claimed;
 }
