@@ -30,11 +30,11 @@ export const BENCH_SITE_REQUESTS_PER_MINUTE = 6_000_000;
 
 /**
  * The keeper's wrong answers allowed per client address, for the bench.
- * Every client confirms from 127.0.0.1, and the keeper takes an answer's
- * allowance before it asks Cipherpad, giving it back once the answer is
- * right: with the default (20), more than 20 confirmations in flight at
- * once from that one address would be refused. The take and the give-back
- * still run for every confirmation, so their cost is measured.
+ * Every client confirms from 127.0.0.1, and an answer holds one of its
+ * address's allowances while the keeper asks Cipherpad: with the default
+ * (20), more than 20 confirmations in flight at once from that one address
+ * would be refused. The read of the address's count still runs for every
+ * confirmation, so its cost is measured.
  */
 export const BENCH_KEEPER_WRONG_ANSWERS = 100_000;
 

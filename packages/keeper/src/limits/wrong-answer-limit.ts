@@ -24,14 +24,13 @@ export interface WrongAnswerPolicy {
 }
 
 /**
- * Takes one allowance for `address`, in one statement: the row's debt decays
- * by `capacity / window` per millisecond since it was last written, and one
- * is added only if the result stays within `capacity`. The upsert locks the
- * row (PostgreSQL) or runs alone (SQLite), so of a concurrent burst exactly
- * `capacity` pass, however many keepers share the database. No row comes
- * back when the address has none left.
+ * Counts one wrong answer for `address`, in one statement: the row's debt
+ * decays by `capacity / window` per millisecond since it was last written,
+ * and one is added only if the result stays within `capacity`. The upsert
+ * locks the row (PostgreSQL) or runs alone (SQLite), so the count stays
+ * within the capacity however many keepers share the database.
  */
-const takeAllowance = prepareQuery(
+const countWrongAnswer = prepareQuery(
   (_db, p: { address: string; now: number; perMs: number; capacity: number }) => {
     const elapsed = sql`(case when ${p.now} > wrong_answers.at then ${p.now} - wrong_answers.at else 0 end)`;
     const decayed = sql`(case when wrong_answers.spent - ${elapsed} * cast(${p.perMs} as double precision) > 0
@@ -44,17 +43,47 @@ const takeAllowance = prepareQuery(
   },
 );
 
-/** Gives back the allowance a right (or unjudged) answer took. */
-const giveBack = prepareQuery((db, p: { address: string }) =>
-  db
-    .updateTable('wrong_answers')
-    .set({ spent: sql`case when spent >= 1 then spent - 1 else 0 end` })
-    .where('address', '=', p.address),
-);
-
 const debtOf = prepareQuery((db, p: { address: string }) =>
   db.selectFrom('wrong_answers').select(['spent', 'at']).where('address', '=', p.address),
 );
+
+/**
+ * What this process knows of an address: the answers it let through that
+ * have no verdict yet, and its queue of reads and writes of the address's
+ * count. The queue puts each decision strictly before or after each write,
+ * so an answer is counted once, in the debt read or among those in flight.
+ */
+interface AddressState {
+  inFlight: number;
+  queued: number;
+  tail: Promise<unknown>;
+}
+
+const statesByDatabase = new WeakMap<KeeperServices['db'], Map<string, AddressState>>();
+
+/** Runs `step` after every earlier step on the address's count, in this process. */
+function inTurn<T>(
+  states: Map<string, AddressState>,
+  address: string,
+  step: (state: AddressState) => Promise<T>,
+): Promise<T> {
+  let state = states.get(address);
+  if (!state) {
+    state = { inFlight: 0, queued: 0, tail: Promise.resolve() };
+    states.set(address, state);
+  }
+  const current = state;
+  current.queued += 1;
+  const done = current.tail.then(() => step(current));
+  current.tail = done.then(
+    () => undefined,
+    () => undefined,
+  );
+  return done.finally(() => {
+    current.queued -= 1;
+    if (current.queued === 0 && current.inFlight === 0) states.delete(address);
+  });
+}
 
 /**
  * Runs `check` (sending a typed response or SMS code to Cipherpad) within
@@ -62,11 +91,15 @@ const debtOf = prepareQuery((db, p: { address: string }) =>
  * limits its own (OWASP ASVS 4.0 §2.2.1, NIST SP 800-63B §5.2.2): one
  * address cannot try more than `perAddress` wrong answers per window across
  * all accounts, so it cannot run account after account into Cipherpad's
- * blocks. The allowance is taken before the answer is checked, so a burst
- * sent at once cannot slip past between check and count; a right answer
- * (or any refusal that is not a verdict on the answer) gives it back.
- * Counted in the keeper's database, so several keepers on one database
- * share the count.
+ * blocks.
+ *
+ * An answer holds an allowance while Cipherpad checks it: it goes ahead only
+ * if the address's recorded debt plus its answers already in flight leave
+ * one, so a burst sent at once cannot slip past between check and count.
+ * Only a wrong answer is written (one conditional upsert in the keeper's
+ * database, shared by every keeper on it); a right one, or a refusal that is
+ * no verdict on the answer, lets its allowance go, so a person confirming
+ * costs one read.
  *
  * @throws KeeperError `ERR_RATE_LIMITED_FAILURES` (with `retryAfter`
  *   seconds) when the address has no allowance left; otherwise whatever
@@ -79,22 +112,26 @@ export async function withinWrongAnswerLimit<T>(
 ): Promise<T> {
   const { perAddress, windowMs } = services.config.wrongAnswers;
   const perMs = perAddress / windowMs;
-  const now = services.clock.now();
-  const taken = await takeAllowance(services.db, {
-    address,
-    now,
-    perMs,
-    capacity: perAddress,
-  });
-  if (taken.rows.length === 0) {
+  let states = statesByDatabase.get(services.db);
+  if (!states) {
+    states = new Map();
+    statesByDatabase.set(services.db, states);
+  }
+  const byAddress = states;
+  const refusal = await inTurn(byAddress, address, async (state) => {
+    const now = services.clock.now();
     const [debt] = (await debtOf(services.db, { address })).rows;
     const spent = debt ? Math.max(0, debt.spent - Math.max(0, now - debt.at) * perMs) : 0;
-    throw new KeeperError('ERR_RATE_LIMITED_FAILURES', {
-      details: {
-        retryAfter: Math.max(1, Math.ceil((spent + 1 - perAddress) / perMs / 1000)),
-      },
-    });
-  }
+    const needed = spent + state.inFlight + 1 - perAddress;
+    if (needed > 0) {
+      return new KeeperError('ERR_RATE_LIMITED_FAILURES', {
+        details: { retryAfter: Math.max(1, Math.ceil(needed / perMs / 1000)) },
+      });
+    }
+    state.inFlight += 1;
+    return null;
+  });
+  if (refusal) throw refusal;
   let wrong = false;
   try {
     return await check();
@@ -102,7 +139,17 @@ export async function withinWrongAnswerLimit<T>(
     wrong = error instanceof KeeperError && WRONG_ANSWER.has(error.code);
     throw error;
   } finally {
-    if (!wrong) await giveBack(services.db, { address });
+    await inTurn(byAddress, address, async (state) => {
+      if (wrong) {
+        await countWrongAnswer(services.db, {
+          address,
+          now: services.clock.now(),
+          perMs,
+          capacity: perAddress,
+        });
+      }
+      state.inFlight -= 1;
+    });
   }
 }
 

@@ -70,7 +70,10 @@ export async function verifyLogin(
     if (error instanceof ServiceError) {
       // A response to a blocked or locked account is a wrong answer too; a
       // wrong one that found its challenge closed was not counted.
-      if (!taken && REFUSED_ACCOUNT.has(error.code)) wrongAnswers.take(ip);
+      if (!taken && REFUSED_ACCOUNT.has(error.code)) {
+        const decision = wrongAnswers.take(ip);
+        if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+      }
       if (taken && error.code === 'ERR_CHALLENGE_CLOSED') wrongAnswers.giveBack(ip);
     }
     throw error;
