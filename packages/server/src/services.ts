@@ -1,15 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import { ChallengeHooks } from './challenges/challenge-hooks.js';
-import { type EventBus, LocalEventBus } from './challenges/event-bus.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { CodeHasher } from './crypto/code-hasher.js';
+import { DeviceKeys } from './crypto/device-keys.js';
 import { SecretBox } from './crypto/secret-box.js';
 import type { Dialect } from './db/database.js';
 import type { Database } from './db/schema.js';
 import { Delivery, type Transports } from './delivery/delivery.js';
-import { DeviceKeys } from './devices/device-keys.js';
+import { ChallengeHooks } from './events/challenge-hooks.js';
+import { type EventBus, LocalEventBus } from './events/event-bus.js';
 import type { Policy } from './policy.js';
 import { FailureThrottle } from './rate-limit/failure-throttle.js';
 import { RateLimiter } from './rate-limit/rate-limiter.js';

@@ -1,10 +1,10 @@
 import { runTransaction } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
-import { forgetSigningKey } from '../approval/device-auth.js';
 import { recordEvent } from '../audit/record-event.js';
-import { accountTopic } from '../challenges/event-bus.js';
 import type { Database, DeviceStatus } from '../db/schema.js';
+import { forgetSigningKey } from '../devices/device-auth.js';
 import { ServiceError } from '../errors/service-error.js';
+import { accountTopic } from '../events/event-bus.js';
 import type { Services } from '../services.js';
 
 /** A device of the account, as the security site lists it. */

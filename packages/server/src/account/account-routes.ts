@@ -1,33 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { issueActivationQr } from '../activation/activation-qr.js';
-import { activationQrSchema } from '../activation/activation-routes.js';
-import { emptyBodyAsObject } from '../app/empty-body.js';
-import { errorBody, idParams } from '../app/schemas.js';
-import { ALL_OPERATIONS, CONFIRMATION_METHODS } from '../confirmation-settings/operations.js';
-import { startConfirmationChange } from '../confirmation-settings/start-confirmation-change.js';
-import { useConfirmedOperation } from '../confirmation-settings/use-confirmed-operation.js';
-import { verifyConfirmationChange } from '../confirmation-settings/verify-confirmation-change.js';
+import { useConfirmedOperation } from '../devices/use-confirmed-operation.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { confirmationBody, errorBody, idParams, settingsSchema } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
 import { deactivateDevice, listDevices, MAX_DEVICE_NAME, renameDevice } from './account-devices.js';
-import { idString, startedSchema } from './account-schemas.js';
-import { deviceOperationRoutes } from './device-operation-routes.js';
 import { getAccount } from './get-account.js';
 import { listActivity } from './list-activity.js';
-
-const settingsSchema = {
-  type: 'object',
-  properties: {
-    method: { type: 'string' },
-    operations: { type: 'array', items: { type: 'string' } },
-  },
-} as const;
-
-/** The body of a device operation: the id of its confirmation. */
-const confirmationBody = {
-  type: 'object',
-  properties: { confirmation: idString },
-} as const;
 
 const deviceSchema = {
   type: 'object',
@@ -42,8 +21,9 @@ const deviceSchema = {
 } as const;
 
 /**
- * The signed-in person's account (docs/web-api.md, PRODUCT.md flow 9):
- * details, devices, activity log, activation QR and confirmation settings.
+ * The signed-in person's account (docs/web-api.md): details, devices and
+ * activity log. Deactivating a device takes a confirmation of it
+ * (`confirmation-settings/`), used once in the deactivating transaction.
  * Every route takes the bearer session or the cookie with its CSRF token.
  */
 export async function accountRoutes(app: FastifyInstance, services: Services): Promise<void> {
@@ -180,82 +160,4 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
       return listActivity(services, who.accountId, request.query);
     },
   );
-
-  app.post<{ Body: { confirmation?: string } | undefined }>(
-    '/v1/account/activation-qr',
-    {
-      preValidation: emptyBodyAsObject,
-      schema: {
-        summary: 'An activation QR code for another device, with a confirmation of showing it',
-        body: confirmationBody,
-        response: { 200: activationQrSchema, '4xx': errorBody },
-      },
-    },
-    async (request) => {
-      const who = await authenticate(services, request);
-      return issueActivationQr(services, who.accountId, request.ip, (trx) =>
-        useConfirmedOperation(services, trx, who.accountId, request.body?.confirmation, {
-          kind: 'show-activation',
-        }),
-      );
-    },
-  );
-
-  app.post<{ Body: { method?: string; operations?: string[] } }>(
-    '/v1/account/confirmation-changes',
-    {
-      schema: {
-        summary: 'Ask to change the confirmation settings; returns the confirmation to give',
-        body: {
-          type: 'object',
-          required: ['method', 'operations'],
-          properties: {
-            method: { type: 'string', enum: [...CONFIRMATION_METHODS] },
-            operations: {
-              type: 'array',
-              maxItems: ALL_OPERATIONS.length,
-              items: { type: 'string', enum: [...ALL_OPERATIONS] },
-            },
-          },
-        },
-        response: { 201: startedSchema, '4xx': errorBody },
-      },
-    },
-    async (request, reply) => {
-      const who = await authenticate(services, request);
-      const started = await startConfirmationChange(
-        services,
-        who.accountId,
-        request.body,
-        request.ip,
-      );
-      return reply.code(201).send(started);
-    },
-  );
-
-  app.post<{ Params: { id: string }; Body: { response?: string } | undefined }>(
-    '/v1/account/confirmation-changes/:id/verify',
-    {
-      preValidation: emptyBodyAsObject,
-      schema: {
-        summary:
-          "Confirm a settings change: the app's response or the SMS code, or X-Wait-Token after approval",
-        params: idParams,
-        body: { type: 'object', properties: { response: { type: 'string', maxLength: 64 } } },
-        response: { 200: settingsSchema, '4xx': errorBody },
-      },
-    },
-    async (request) => {
-      const who = await authenticate(services, request);
-      return verifyConfirmationChange(
-        services,
-        who,
-        request.params.id,
-        { response: request.body?.response, waitToken: request.headers['x-wait-token'] },
-        request.ip,
-      );
-    },
-  );
-
-  await deviceOperationRoutes(app, services);
 }

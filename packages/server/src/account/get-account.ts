@@ -1,5 +1,5 @@
-import { confirmationOf } from '../confirmation-settings/confirmation-of.js';
-import type { ConfirmationSettings } from '../confirmation-settings/operations.js';
+import type { ConfirmationSettings } from '../accounts/confirmable-operations.js';
+import { confirmationOf } from '../accounts/confirmation-of.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 

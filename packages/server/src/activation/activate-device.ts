@@ -11,8 +11,8 @@ import { newId, runTransaction } from '@cipherpad/storage';
 import { sql } from 'kysely';
 import { normalizeEmail } from '../accounts/contact.js';
 import { recordEvent } from '../audit/record-event.js';
-import { accountTopic } from '../challenges/event-bus.js';
 import { ServiceError } from '../errors/service-error.js';
+import { accountTopic } from '../events/event-bus.js';
 import type { Services } from '../services.js';
 
 /** What a device sends to activate: the activation code and its public keys. */

@@ -3,9 +3,9 @@ import { runTransaction } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { recordEvent } from '../audit/record-event.js';
 import type { Database } from '../db/schema.js';
+import { issueActivationQrCode } from '../devices/issue-activation-code.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import { issueActivationQrCode } from './issue-activation-code.js';
 
 /** An activation QR code for the app: its `cipherpad:activate` URI and when its code expires. */
 export interface ActivationQr {

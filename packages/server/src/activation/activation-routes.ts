@@ -1,17 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody, idParams, shortString } from '../app/schemas.js';
+import { useConfirmedOperation } from '../devices/use-confirmed-operation.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { confirmationBody, errorBody, idParams, shortString } from '../http/schemas.js';
 import type { Services } from '../services.js';
+import { authenticate } from '../sessions/authenticate.js';
 import { type ActivationRequest, activateDevice } from './activate-device.js';
-import { issueRegistrationActivationQr } from './activation-qr.js';
+import { issueActivationQr, issueRegistrationActivationQr } from './activation-qr.js';
 import { resendActivationCode } from './resend-activation-code.js';
 
 /** The answer of the activation QR routes. */
-export const activationQrSchema = {
+const activationQrSchema = {
   type: 'object',
   properties: { uri: { type: 'string' }, expiresAt: { type: 'number' } },
 } as const;
 
-/** PRODUCT.md flow 4: activation of a device (the phone app or the CLI). */
+/**
+ * PRODUCT.md flow 4: activation of a device (the phone app or the CLI), and
+ * the activation QR code that shows its code: to the browser that just
+ * completed a registration, or to the signed-in person with a confirmation of
+ * showing it (`confirmation-settings/`), used once as the code is issued.
+ */
 export async function activationRoutes(app: FastifyInstance, services: Services): Promise<void> {
   app.post<{ Body: ActivationRequest }>(
     '/v1/devices/activate',
@@ -80,5 +88,25 @@ export async function activationRoutes(app: FastifyInstance, services: Services)
       },
     },
     async (request) => issueRegistrationActivationQr(services, request.params.id, request.ip),
+  );
+
+  app.post<{ Body: { confirmation?: string } | undefined }>(
+    '/v1/account/activation-qr',
+    {
+      preValidation: emptyBodyAsObject,
+      schema: {
+        summary: 'An activation QR code for another device, with a confirmation of showing it',
+        body: confirmationBody,
+        response: { 200: activationQrSchema, '4xx': errorBody },
+      },
+    },
+    async (request) => {
+      const who = await authenticate(services, request);
+      return issueActivationQr(services, who.accountId, request.ip, (trx) =>
+        useConfirmedOperation(services, trx, who.accountId, request.body?.confirmation, {
+          kind: 'show-activation',
+        }),
+      );
+    },
   );
 }

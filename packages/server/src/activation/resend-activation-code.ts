@@ -1,9 +1,9 @@
 import { runTransaction } from '@cipherpad/storage';
 import { normalizeEmail } from '../accounts/contact.js';
 import { recordEvent } from '../audit/record-event.js';
+import { issueActivationCode } from '../devices/issue-activation-code.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import { issueActivationCode } from './issue-activation-code.js';
 
 /**
  * "Forgot activation code" (PRODUCT.md flow 4): sends a new activation code

@@ -6,6 +6,7 @@ import { approvalRoutes } from '../approval/approval-routes.js';
 import { deviceRoutes } from '../approval/device-routes.js';
 import { confirmPageRoutes } from '../confirmation/confirm-page-routes.js';
 import { confirmationRoutes } from '../confirmation/confirmation-routes.js';
+import { confirmationSettingsRoutes } from '../confirmation-settings/confirmation-settings-routes.js';
 import { consentRoutes } from '../consent/consent-routes.js';
 import { ERROR_CODES } from '../errors/error-codes.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -101,6 +102,7 @@ export async function buildApp(
     await deviceRoutes(api, services);
     await sessionRoutes(api, services);
     await accountRoutes(api, services);
+    await confirmationSettingsRoutes(api, services);
     await consentRoutes(api, services);
     await confirmationRoutes(api, services);
     await confirmPageRoutes(api, services);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { emptyBodyAsObject } from '../app/empty-body.js';
-import { errorBody, idParams } from '../app/schemas.js';
 import { connectionClosed, MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { errorBody, idParams } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import {
   answerSession,

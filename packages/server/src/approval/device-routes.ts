@@ -1,14 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { emptyBodyAsObject } from '../app/empty-body.js';
-import { errorBody, idParams } from '../app/schemas.js';
 import { approveChallenge } from '../challenges/approve-challenge.js';
 import { denyChallenge } from '../challenges/deny-challenge.js';
-import { accountTopic, type BusEvent } from '../challenges/event-bus.js';
 import { listPendingRequests } from '../challenges/pending-requests.js';
+import { type AuthenticatedDevice, authenticateDevice } from '../devices/device-auth.js';
 import { ServiceError } from '../errors/service-error.js';
+import { accountTopic, type BusEvent } from '../events/event-bus.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { errorBody, idParams } from '../http/schemas.js';
 import type { Services } from '../services.js';
-import { type AuthenticatedDevice, authenticateDevice } from './device-auth.js';
 
 /** A comment line this often keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;

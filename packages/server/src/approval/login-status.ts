@@ -1,10 +1,10 @@
-import { challengeTopic } from '../challenges/event-bus.js';
 import { findChallenge } from '../challenges/find-challenge.js';
 import { MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
 import { APPROVABLE_PURPOSES } from '../challenges/purposes.js';
 import { assertWaitToken } from '../challenges/wait-token.js';
 import type { ChallengeStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
+import { challengeTopic } from '../events/event-bus.js';
 import type { Services } from '../services.js';
 
 /** Where a login (or a confirmation change by the app) stands, as its site sees it. */

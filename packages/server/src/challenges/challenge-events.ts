@@ -1,5 +1,5 @@
+import { accountTopic, challengeTopic, type PendingRequest } from '../events/event-bus.js';
 import type { Services } from '../services.js';
-import { accountTopic, challengeTopic, type PendingRequest } from './event-bus.js';
 
 /** Tells the account's open apps that a request waits for them. */
 export function announceRequest(services: Services, email: string, request: PendingRequest): void {

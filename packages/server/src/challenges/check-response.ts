@@ -1,7 +1,7 @@
 import { computeResponse, constantTimeEqual, type ResponseRequest } from '@cipherpad/core';
 import { assertNotBlocked } from '../accounts/lockout.js';
+import { RESPONSE_OPTIONS } from '../crypto/device-keys.js';
 import type { AccountStatus, ChallengeMode, ChallengeStatus } from '../db/schema.js';
-import { RESPONSE_OPTIONS } from '../devices/device-keys.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { countWrongAnswer } from './count-wrong-answer.js';

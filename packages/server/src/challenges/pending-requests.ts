@@ -1,6 +1,6 @@
 import type { ChallengeMode, ConfirmationKind } from '../db/schema.js';
+import type { PendingRequest } from '../events/event-bus.js';
 import type { Services } from '../services.js';
-import type { PendingRequest } from './event-bus.js';
 import { APPROVABLE_PURPOSES } from './purposes.js';
 
 /** How many pending requests the app is shown at most. */

@@ -1,6 +1,11 @@
+import type {
+  ConfirmationMethod,
+  ConfirmationSettings,
+  Operation,
+} from '../accounts/confirmable-operations.js';
+import type { ConfirmationChangeTable } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import type { ConfirmationMethod, Operation } from './operations.js';
 
 /**
  * An operation on the account that the person confirms with an activated
@@ -28,6 +33,22 @@ export const DEVICE_OPERATIONS = ['show-activation', 'deactivate-device'] as con
 
 /** One of {@link DEVICE_OPERATIONS}. */
 export type DeviceOperationKind = (typeof DEVICE_OPERATIONS)[number];
+
+/** The confirmation row that a verification claims. */
+export type Change = Pick<
+  ConfirmationChangeTable,
+  'id' | 'channel' | 'method' | 'operations' | 'target'
+> & { operation: string };
+
+/** What a verified confirmation did: a settings change applied, or a device operation confirmed. */
+export type VerifiedConfirmation =
+  | { readonly kind: 'settings'; readonly settings: ConfirmationSettings }
+  | {
+      readonly kind: DeviceOperationKind;
+      readonly deviceId: string | null;
+      /** The confirmation must be used by then (`policy.confirmedOperationTtlMs`). */
+      readonly usableUntil: number;
+    };
 
 /**
  * What the app shows as the operation being confirmed: the name it knows

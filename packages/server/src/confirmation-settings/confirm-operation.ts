@@ -5,7 +5,7 @@ import { recordEvent } from '../audit/record-event.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import type { Change, VerifiedConfirmation } from './verify-confirmation-change.js';
+import type { Change, VerifiedConfirmation } from './account-operation.js';
 
 /**
  * Claims the confirmation of a device operation and leaves it confirmed, bound to its

@@ -7,7 +7,7 @@ import {
   parseQrUri,
 } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountTopic, type BusEvent } from '../challenges/event-bus.js';
+import { accountTopic, type BusEvent } from '../events/event-bus.js';
 import { confirmDeviceOperation } from '../testing/confirm-device-operation.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { activateWithCode, type Enrolled, enroll } from '../testing/enroll.js';

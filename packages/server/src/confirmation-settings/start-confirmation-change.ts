@@ -1,5 +1,11 @@
 import { formatQrUri } from '@cipherpad/core';
 import { newId, runTransaction } from '@cipherpad/storage';
+import {
+  ALL_OPERATIONS,
+  CONFIRMATION_METHODS,
+  type ConfirmationMethod,
+  type Operation,
+} from '../accounts/confirmable-operations.js';
 import { assertNotBlocked } from '../accounts/lockout.js';
 import { announceRequest } from '../challenges/challenge-events.js';
 import { createChallenge } from '../challenges/create-challenge.js';
@@ -7,12 +13,6 @@ import { randomDigits } from '../crypto/code-hasher.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { type AccountOperation, operationShown, smsText } from './account-operation.js';
-import {
-  ALL_OPERATIONS,
-  CONFIRMATION_METHODS,
-  type ConfirmationMethod,
-  type Operation,
-} from './operations.js';
 
 /** How a settings challenge is shown in the app: the asking "site". */
 export const SETTINGS_SITE = 'Cipherpad settings';

@@ -1,6 +1,8 @@
 import { computeResponse, constantTimeEqual } from '@cipherpad/core';
 import { runTransaction } from '@cipherpad/storage';
 import { type Kysely, sql } from 'kysely';
+import type { ConfirmationSettings } from '../accounts/confirmable-operations.js';
+import { confirmationOf } from '../accounts/confirmation-of.js';
 import {
   assertNotBlocked,
   recordFailure,
@@ -13,25 +15,17 @@ import { claimChallenge } from '../challenges/claim-challenge.js';
 import { countWrongAnswer } from '../challenges/count-wrong-answer.js';
 import { findChallenge } from '../challenges/find-challenge.js';
 import { assertWaitToken } from '../challenges/wait-token.js';
-import type { ConfirmationChangeTable, Database } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
-import type { DeviceOperationKind } from './account-operation.js';
+import type { Change, VerifiedConfirmation } from './account-operation.js';
 import { confirmOperation } from './confirm-operation.js';
-import { confirmationOf } from './confirmation-of.js';
-import type { ConfirmationSettings } from './operations.js';
 
 /** What confirms a change: a typed response or SMS code, or the site's wait token after approval. */
 export interface ConfirmationProof {
   readonly response?: unknown;
   readonly waitToken?: unknown;
 }
-
-/** The confirmation row that a verification claims. */
-export type Change = Pick<
-  ConfirmationChangeTable,
-  'id' | 'channel' | 'method' | 'operations' | 'target'
-> & { operation: string };
 
 /**
  * Applies a confirmation change once it is confirmed: by the app's response
@@ -58,22 +52,12 @@ export async function verifyConfirmationChange(
   return done.settings;
 }
 
-/** What a verified confirmation did: a settings change applied, or a device operation confirmed. */
-export type VerifiedConfirmation =
-  | { readonly kind: 'settings'; readonly settings: ConfirmationSettings }
-  | {
-      readonly kind: DeviceOperationKind;
-      readonly deviceId: string | null;
-      /** The confirmation must be used by then (`policy.confirmedOperationTtlMs`). */
-      readonly usableUntil: number;
-    };
-
 /**
  * Verifies the confirmation of an account operation, with the limits and
  * proofs of {@link verifyConfirmationChange}. A settings change is applied;
  * a device operation is marked confirmed, for the operation's own request to
  * use once within `policy.confirmedOperationTtlMs`
- * (use-confirmed-operation.ts). `expected` is the kind of operation the
+ * (`devices/use-confirmed-operation.ts`). `expected` is the kind of operation the
  * caller verifies: `settings`, or `device` for either device operation.
  *
  * @throws ServiceError as {@link verifyConfirmationChange} does.

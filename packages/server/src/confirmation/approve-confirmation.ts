@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { recordEvent } from '../audit/record-event.js';
-import type { ApprovedChallenge } from '../challenges/challenge-hooks.js';
-import { recordConsent } from '../consent/record-consent.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
+import type { ApprovedChallenge } from '../events/challenge-hooks.js';
+import { recordConsent } from '../sites/record-consent.js';
 import { settleConfirmation } from './settle-confirmation.js';
 
 /**

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { emptyBodyAsObject } from '../app/empty-body.js';
-import { errorBody, idParams } from '../app/schemas.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { errorBody, idParams } from '../http/schemas.js';
 import type { Services } from '../services.js';
+import { operationSchema } from '../sites/confirmation-operation.js';
 import {
   consentOnPage,
   getConfirmPage,
   holdConfirmation,
   rebindConfirmation,
 } from './confirm-page.js';
-import { operationSchema } from './confirmation-operation.js';
 
 const pageHeaders = {
   type: 'object',

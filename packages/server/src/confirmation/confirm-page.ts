@@ -2,13 +2,13 @@ import { runTransaction } from '@cipherpad/storage';
 import type { FastifyRequest } from 'fastify';
 import { bindChallenge, holdUnbound } from '../challenges/bind-challenge.js';
 import { announceRequest } from '../challenges/challenge-events.js';
-import { hasConsent, recordConsent } from '../consent/record-consent.js';
 import type { ChallengeMode, ConfirmationStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
 import { sessionCookie } from '../sessions/web-session.js';
-import type { ConfirmationOperation } from './confirmation-operation.js';
+import type { ConfirmationOperation } from '../sites/confirmation-operation.js';
+import { hasConsent, recordConsent } from '../sites/record-consent.js';
 import {
   type ConfirmationRow,
   currentStatus,

@@ -1,4 +1,4 @@
-import type { PurposeHooks } from '../challenges/challenge-hooks.js';
+import type { PurposeHooks } from '../events/challenge-hooks.js';
 import type { Services } from '../services.js';
 import { approveConfirmation } from './approve-confirmation.js';
 import { settleConfirmation } from './settle-confirmation.js';

@@ -1,28 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody, idParams, shortString } from '../app/schemas.js';
 import { connectionClosed, MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
+import {
+  errorBody,
+  idempotencyHeaders,
+  idParams,
+  shortString,
+  waitQuery,
+} from '../http/schemas.js';
 import type { Services } from '../services.js';
-import { siteOf, siteRoutesScope } from '../sites/site-routes-scope.js';
-import { operationInputSchema } from './confirmation-operation.js';
+import { operationInputSchema } from '../sites/confirmation-operation.js';
+import { siteOf, siteRoutesScope, siteSecurity } from '../sites/site-routes-scope.js';
 import { confirmationStatus } from './confirmation-status.js';
 import { confirmationViewSchema } from './confirmation-view.js';
 import { createConfirmation } from './create-confirmation.js';
 import { verifyConfirmation } from './verify-confirmation.js';
-
-/** The site's HTTP Basic credentials, for the OpenAPI description. */
-export const siteSecurity = [{ siteBasic: [] }] as const;
-
-/** `?wait=N`: seconds to long-poll; more than 30 waits 30. */
-export const waitQuery = {
-  type: 'object',
-  properties: { wait: { type: 'string', pattern: '^[0-9]{1,4}$' } },
-} as const;
-
-/** The `Idempotency-Key` header. */
-export const idempotencyHeaders = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', maxLength: 200 } },
-} as const;
 
 /**
  * The confirmation API for relying sites (docs/confirmation-api.md): every

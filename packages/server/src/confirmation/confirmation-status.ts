@@ -1,6 +1,6 @@
-import { challengeTopic } from '../challenges/event-bus.js';
 import { MAX_WAIT_SECONDS, waitForChange } from '../challenges/long-poll.js';
 import { ServiceError } from '../errors/service-error.js';
+import { challengeTopic } from '../events/event-bus.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
 import { type ConfirmationView, confirmationView, loadConfirmation } from './confirmation-view.js';

@@ -12,7 +12,7 @@ import {
   type ConfirmationOperation,
   operationSchema,
   storedOperation,
-} from './confirmation-operation.js';
+} from '../sites/confirmation-operation.js';
 
 /** A confirmation with its challenge and its site, as read by one query. */
 export interface ConfirmationRow {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountTopic } from '../challenges/event-bus.js';
+import { accountTopic } from '../events/event-bus.js';
 import { registerSite } from '../sites/register-site.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';

@@ -8,8 +8,12 @@ import { prepareQuery } from '../db/prepared-query.js';
 import type { ChallengeMode, ConfirmationKind, Database } from '../db/schema.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
-import { type ConfirmationOperation, modeOf, parseOperation } from './confirmation-operation.js';
-import { idempotent } from './idempotency.js';
+import {
+  type ConfirmationOperation,
+  modeOf,
+  parseOperation,
+} from '../sites/confirmation-operation.js';
+import { idempotent } from '../sites/idempotency.js';
 import { confirmUrl } from './page-token.js';
 
 /** The answer to `POST /v1/confirmations` (docs/confirmation-api.md). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { emptyBodyAsObject } from '../app/empty-body.js';
-import { errorBody } from '../app/schemas.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { errorBody } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
 import { listConsentedSites, withdrawConsent } from './site-consents.js';

@@ -49,7 +49,7 @@ export interface AccountTable {
    */
   locked_by: LockCause | null;
   created_at: number;
-  /** `app`, `sms` or `none` (see `confirmation-settings/operations.ts`). */
+  /** `app`, `sms` or `none` (see `accounts/confirmable-operations.ts`). */
   confirmation_method: Generated<string>;
   /** JSON array of the operations that need a confirmation. */
   confirmation_operations: Generated<string>;

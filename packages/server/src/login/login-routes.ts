@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody, idParams, shortString } from '../app/schemas.js';
+import { errorBody, idParams, shortString } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import {
   answerSession,

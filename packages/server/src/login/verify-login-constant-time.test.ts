@@ -1,6 +1,6 @@
 import { computeResponse, type HmacKey } from '@cipherpad/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceKeys } from '../devices/device-keys.js';
+import { DeviceKeys } from '../crypto/device-keys.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import { activateWithCode, type Enrolled, enroll } from '../testing/enroll.js';

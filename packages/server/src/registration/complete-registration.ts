@@ -1,8 +1,8 @@
 import { newId, runTransaction } from '@cipherpad/storage';
-import { issueActivationCode } from '../activation/issue-activation-code.js';
 import { recordEvent } from '../audit/record-event.js';
 import type { RegistrationTable } from '../db/schema.js';
 import { uniqueViolation } from '../db/unique-violation.js';
+import { issueActivationCode } from '../devices/issue-activation-code.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody } from '../app/schemas.js';
+import { errorBody } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { type Authenticated, authenticate } from './authenticate.js';
 import { clearSessionCookie } from './web-session.js';

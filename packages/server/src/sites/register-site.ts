@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { hashToken } from '../crypto/code-hasher.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/schema.js';
+import { webhookSecretContext } from '../webhooks/sign-webhook.js';
 import { internalWebhookHost, WEBHOOK_INTERNAL } from '../webhooks/webhook-address.js';
 
 /** A site's display name: 1–64 characters, no control or format characters. */
@@ -33,11 +34,6 @@ export class SiteInputError extends Error {
     this.name = 'SiteInputError';
     this.code = code;
   }
-}
-
-/** The associated data a webhook secret is sealed with: bound to its site. */
-export function webhookSecretContext(clientId: string): string {
-  return `site-webhook-secret:${clientId}`;
 }
 
 /**

@@ -23,6 +23,9 @@ export async function siteRoutesScope(
   });
 }
 
+/** The site's HTTP Basic credentials, for the OpenAPI description. */
+export const siteSecurity = [{ siteBasic: [] }] as const;
+
 /** The authenticated site of a request in a {@link siteRoutesScope}. */
 export function siteOf(request: FastifyRequest): AuthenticatedSite {
   if (!request.site) throw new ServiceError('ERR_SITE_AUTH');

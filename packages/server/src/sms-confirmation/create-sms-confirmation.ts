@@ -1,16 +1,13 @@
 import { newId } from '@cipherpad/storage';
 import { type Kysely, sql } from 'kysely';
 import { normalizePhone } from '../accounts/contact.js';
-import {
-  type ConfirmationOperation,
-  parseOperation,
-} from '../confirmation/confirmation-operation.js';
-import { idempotent } from '../confirmation/idempotency.js';
 import { randomDigits } from '../crypto/code-hasher.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
 import type { AuthenticatedSite } from '../sites/authenticate-site.js';
+import { type ConfirmationOperation, parseOperation } from '../sites/confirmation-operation.js';
+import { idempotent } from '../sites/idempotency.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

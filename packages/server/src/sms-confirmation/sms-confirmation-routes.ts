@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody, idParams, shortString } from '../app/schemas.js';
 import { connectionClosed, MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
-import { operationInputSchema } from '../confirmation/confirmation-operation.js';
 import {
+  errorBody,
   idempotencyHeaders,
-  siteSecurity,
+  idParams,
+  shortString,
   waitQuery,
-} from '../confirmation/confirmation-routes.js';
+} from '../http/schemas.js';
 import type { Services } from '../services.js';
-import { siteOf, siteRoutesScope } from '../sites/site-routes-scope.js';
+import { operationInputSchema } from '../sites/confirmation-operation.js';
+import { siteOf, siteRoutesScope, siteSecurity } from '../sites/site-routes-scope.js';
 import { createSmsConfirmation } from './create-sms-confirmation.js';
 import { smsConfirmationStatus } from './sms-confirmation-status.js';
 import { verifySmsConfirmation } from './verify-sms-confirmation.js';

@@ -1,6 +1,6 @@
 import type { webcrypto } from 'node:crypto';
 import { base64UrlEncode } from '@cipherpad/core';
-import { deviceAuthText } from '../approval/device-auth.js';
+import { deviceAuthText } from '../devices/device-auth.js';
 import type { TestService } from './test-service.js';
 
 /** A device as a signed request needs it. */

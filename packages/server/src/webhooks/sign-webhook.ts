@@ -14,3 +14,8 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
   const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
 }
+
+/** The associated data a webhook secret is sealed with: bound to its site. */
+export function webhookSecretContext(clientId: string): string {
+  return `site-webhook-secret:${clientId}`;
+}

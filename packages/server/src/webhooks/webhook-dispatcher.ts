@@ -4,9 +4,8 @@ import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../db/schema.js';
 import { BatchRunner } from '../delivery/batch-runner.js';
-import { webhookSecretContext } from '../sites/register-site.js';
 import { postWebhook, type WebhookNetwork } from './post-webhook.js';
-import { signWebhook } from './sign-webhook.js';
+import { signWebhook, webhookSecretContext } from './sign-webhook.js';
 
 const BATCH = 20;
 const STALE_CLAIM_MS = 60_000;

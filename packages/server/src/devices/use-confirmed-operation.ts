@@ -15,6 +15,8 @@ export type ConfirmedDeviceOperation =
  * device, within `policy.confirmedOperationTtlMs` of its confirmation, and
  * not used before. One conditional update decides all of it, so two requests
  * cannot use one confirmation, and a failed operation rolls the use back.
+ * The confirmation is asked for and given through `confirmation-settings/`;
+ * this is its one use, by the operation's own route (`account/`, `activation/`).
  *
  * @throws ServiceError `ERR_OPERATION_CONFIRMATION_REQUIRED` (no confirmation given),
  *   `ERR_OPERATION_CONFIRMATION_INVALID` (unknown, not confirmed, for another

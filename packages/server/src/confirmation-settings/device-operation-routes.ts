@@ -1,16 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { emptyBodyAsObject } from '../app/empty-body.js';
-import { errorBody, idParams } from '../app/schemas.js';
-import {
-  DEVICE_OPERATIONS,
-  parseDeviceOperation,
-} from '../confirmation-settings/account-operation.js';
-import { startAccountConfirmation } from '../confirmation-settings/start-confirmation-change.js';
-import { verifyAccountConfirmation } from '../confirmation-settings/verify-confirmation-change.js';
 import { ServiceError } from '../errors/service-error.js';
+import { emptyBodyAsObject } from '../http/empty-body.js';
+import { errorBody, idParams, idString } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { authenticate } from '../sessions/authenticate.js';
-import { idString, startedSchema } from './account-schemas.js';
+import { DEVICE_OPERATIONS, parseDeviceOperation } from './account-operation.js';
+import { startAccountConfirmation } from './start-confirmation-change.js';
+import { startedSchema } from './started-schema.js';
+import { verifyAccountConfirmation } from './verify-confirmation-change.js';
 
 /**
  * The confirmation of a device operation (docs/web-api.md, "Device

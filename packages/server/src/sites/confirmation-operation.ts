@@ -1,5 +1,5 @@
 import { canonicalAmount, parsePurse } from '@cipherpad/core';
-import { ALL_OPERATIONS, type Operation } from '../confirmation-settings/operations.js';
+import { ALL_OPERATIONS, type Operation } from '../accounts/confirmable-operations.js';
 import type { ChallengeMode, ConfirmationKind } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 

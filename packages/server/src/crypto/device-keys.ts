@@ -1,6 +1,6 @@
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { ComputeResponseOptions, HmacKey } from '@cipherpad/core';
-import type { SecretBox } from '../crypto/secret-box.js';
+import type { SecretBox } from './secret-box.js';
 
 const MAX_ENTRIES = 10_000;
 

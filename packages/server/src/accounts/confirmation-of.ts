@@ -2,7 +2,7 @@ import {
   type ConfirmationMethod,
   type ConfirmationSettings,
   parseOperations,
-} from './operations.js';
+} from './confirmable-operations.js';
 
 /** The settings a stored account row holds. */
 export function confirmationOf(row: {
