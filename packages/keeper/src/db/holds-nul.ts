@@ -13,9 +13,9 @@ export function holdsNul(value: unknown): boolean {
     } else if (Array.isArray(item)) {
       for (const element of item) stack.push(element);
     } else if (item !== null && typeof item === 'object') {
-      for (const [key, element] of Object.entries(item)) {
+      for (const key in item) {
         if (key.includes('\0')) return true;
-        stack.push(element);
+        stack.push((item as Record<string, unknown>)[key]);
       }
     }
   }

@@ -50,9 +50,11 @@ function holdsNul(value: unknown): boolean {
     } else if (Array.isArray(item)) {
       for (const element of item) stack.push(element);
     } else if (item !== null && typeof item === 'object') {
-      for (const [key, element] of Object.entries(item)) {
+      // A parsed body's objects are plain: their own keys are all there is, and
+      // no array of entries is made for every object of every request.
+      for (const key in item) {
         if (key.includes('\0')) return true;
-        stack.push(element);
+        stack.push((item as Record<string, unknown>)[key]);
       }
     }
   }
