@@ -1,5 +1,5 @@
 import { findChallenge } from '../challenges/find-challenge.js';
-import { MAX_WAIT_SECONDS } from '../challenges/long-poll.js';
+import { MAX_WAIT_SECONDS, waitForChange } from '../challenges/long-poll.js';
 import { APPROVABLE_PURPOSES } from '../challenges/purposes.js';
 import { assertWaitToken } from '../challenges/wait-token.js';
 import type { ChallengeStatus } from '../db/schema.js';
@@ -54,29 +54,14 @@ export async function loginStatus(
   let status = await read();
   const deadline = Date.now() + Math.min(Math.max(waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
   while (status === 'pending' && !cancelled.aborted && Date.now() < deadline) {
-    await nextChange(services, id, Math.min(RECHECK_MS, deadline - Date.now()), cancelled);
+    await waitForChange(
+      services,
+      challengeTopic(id),
+      Math.min(RECHECK_MS, deadline - Date.now()),
+      cancelled,
+    );
     if (cancelled.aborted) break;
     status = await read();
   }
   return { status };
-}
-
-/** Resolves at the challenge's next event, after `ms`, or when the client goes away. */
-function nextChange(
-  services: Services,
-  id: string,
-  ms: number,
-  cancelled: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      unsubscribe();
-      cancelled.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(ms, 0));
-    const unsubscribe = services.events.subscribe(challengeTopic(id), done);
-    cancelled.addEventListener('abort', done);
-  });
 }
