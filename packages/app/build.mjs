@@ -33,6 +33,8 @@ const result = await esbuild.build({
   // The core is bundled from its sources, so the app builds without a prior `tsc -b`.
   alias: { '@cipherpad/core': join(root, '../core/src/index.ts') },
   legalComments: 'none',
+  // The Russian texts as UTF-8 rather than \u escapes: a module script is always read as UTF-8.
+  charset: 'utf8',
   metafile: true,
   logLevel: 'warning',
 });
