@@ -37,6 +37,13 @@ const pendingRequest = {
         type: { type: 'string' },
         name: { type: 'string' },
         description: { type: 'string' },
+        settings: {
+          type: 'object',
+          properties: {
+            method: { type: 'string' },
+            operations: { type: 'array', items: { type: 'string' } },
+          },
+        },
       },
     },
     note: { type: 'string' },

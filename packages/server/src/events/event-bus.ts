@@ -34,6 +34,14 @@ export interface PendingRequest {
     readonly type: 'login' | 'operation' | 'payment';
     readonly name?: string;
     readonly description?: string;
+    /**
+     * A change of the confirmation settings: the method and the operations it asks for
+     * (`accounts/`'s `ConfirmationMethod` and `Operation`).
+     */
+    readonly settings?: {
+      readonly method: string;
+      readonly operations: readonly string[];
+    };
   };
   /** A payment's note, from the site. */
   readonly note?: string;
