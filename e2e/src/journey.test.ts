@@ -225,6 +225,9 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await row.getByTestId('new-name').fill('Ada’s Pixel');
     await row.getByTestId('save-name').click();
     await visible(deviceRow('Ada’s Pixel'));
+    // The renamed phone hears of it at once and shows its new name.
+    await newPhone.getByTestId('nav-settings').click();
+    await text(newPhone.getByTestId('settings-device-name'), /^Ada’s Pixel$/, 10_000);
   });
 
   it('deactivates the old phone, signs in with the new one, and sees every step in the activity log', async () => {
