@@ -87,4 +87,18 @@ describe.runIf(browserTestsEnabled)('a person who starts from the phone app', ()
     await screenshot(app, 'app-first-03-enum-qr');
     expect(await appResponse(app, '2026 1122')).toBe(scanned);
   });
+
+  it('says what an enum: payment QR code leaves out: the site and the currency', async () => {
+    const { app, camera } = stage;
+    camera.showPng(
+      await QRCode.toBuffer('enum:p?c=20261123&p=z123456789012&a=1%2C50', { margin: 4, scale: 8 }),
+    );
+    await app.getByTestId('nav-scan').click();
+    await app.getByTestId('scan-start').click();
+    await visible(app.getByTestId('screen-confirm'), 15_000);
+    camera.showBlank();
+    expect(await app.getByTestId('confirm-site').textContent()).toBe('not named in the QR code');
+    expect(await app.getByTestId('confirm-amount').textContent()).toBe('1.5 (currency not given)');
+    expect(await app.getByTestId('confirm-recipient').textContent()).toBe('Z123456789012');
+  });
 });

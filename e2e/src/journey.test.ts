@@ -171,6 +171,18 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await site.getByTestId('conf-save').click();
     const challenge = (await site.getByTestId('challenge').textContent())?.replace(/\D/g, '') ?? '';
     expect(challenge).toMatch(/^\d{8}$/);
+    // The app says what changes, and what typing the site's number would make sure of.
+    await app.getByTestId('nav-requests').click();
+    const change = app.locator('[data-testid^="request-"][data-testid$="-operations"]').first();
+    await text(change, /Payment/, 10_000);
+    await text(
+      app.locator('[data-testid^="request-"][data-testid$="-method"]').first(),
+      /The phone app/,
+    );
+    await text(
+      app.locator('[id^="approve-"][id$="-number-help"]').first(),
+      /to be sure you are the one changing your account/,
+    );
     await site.getByTestId('response').fill(await appResponse(app, challenge));
     await site.getByTestId('verify').click();
     await visible(site.getByTestId('conf-result'));
@@ -213,6 +225,9 @@ describe.runIf(browserTestsEnabled)('a person with the security site and the pho
     await row.getByTestId('new-name').fill('Ada’s Pixel');
     await row.getByTestId('save-name').click();
     await visible(deviceRow('Ada’s Pixel'));
+    // The renamed phone hears of it at once and shows its new name.
+    await newPhone.getByTestId('nav-settings').click();
+    await text(newPhone.getByTestId('settings-device-name'), /^Ada’s Pixel$/, 10_000);
   });
 
   it('deactivates the old phone, signs in with the new one, and sees every step in the activity log', async () => {

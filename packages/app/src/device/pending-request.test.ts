@@ -44,4 +44,31 @@ describe('Pending requests and number matching', () => {
     expect(isPendingRequest({ ...request, firstTime: 'yes' })).toBe(false);
     expect(isPendingRequest({ ...request, note: 5 })).toBe(false);
   });
+
+  it('reads the settings a settings change asks for, and refuses malformed ones', () => {
+    const request = {
+      id: 'ch1',
+      kind: 'login',
+      challenge: '12345678',
+      site: 'Cipherpad settings',
+      ip: '127.0.0.1',
+      createdAt: 1,
+      expiresAt: 2,
+    };
+    const operation = { type: 'operation', name: 'security-settings' };
+    const settings = { method: 'sms', operations: ['login', 'payment'] };
+    expect(isPendingRequest({ ...request, operation: { ...operation, settings } })).toBe(true);
+    for (const wrong of [
+      null,
+      'sms',
+      { method: 'sms' },
+      { method: 3, operations: [] },
+      { method: 'sms', operations: [1] },
+    ]) {
+      expect(
+        isPendingRequest({ ...request, operation: { ...operation, settings: wrong } }),
+        JSON.stringify(wrong),
+      ).toBe(false);
+    }
+  });
 });

@@ -23,6 +23,19 @@ export interface RequestOperation {
   readonly name?: string;
   /** The site's own words about the operation (at most 200 characters). */
   readonly description?: string;
+  /**
+   * A change of the account's confirmation settings (docs/web-api.md, "The app's side"): the
+   * method and the operations it asks for, so the person sees what changes.
+   */
+  readonly settings?: RequestedSettings;
+}
+
+/** The confirmation settings a settings change asks for. */
+export interface RequestedSettings {
+  /** `app`, `sms` or `none`; a method this app does not know is shown as sent. */
+  readonly method: string;
+  /** The operations to confirm from now on (names as in {@link OPERATION_NAMES}). */
+  readonly operations: readonly string[];
 }
 
 /** A login or payment waiting for the person's approval (docs/web-api.md, "The app's side"). */
@@ -54,6 +67,17 @@ export interface PendingRequest {
 const optional = (value: unknown, type: 'string' | 'boolean') =>
   value === undefined || value === null || typeof value === type;
 
+function isSettings(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const settings = value as Record<string, unknown>;
+  return (
+    typeof settings.method === 'string' &&
+    Array.isArray(settings.operations) &&
+    settings.operations.every((op) => typeof op === 'string')
+  );
+}
+
 function isOperation(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value !== 'object') return false;
@@ -61,7 +85,8 @@ function isOperation(value: unknown): boolean {
   return (
     (op.type === 'login' || op.type === 'operation' || op.type === 'payment') &&
     optional(op.name, 'string') &&
-    optional(op.description, 'string')
+    optional(op.description, 'string') &&
+    isSettings(op.settings)
   );
 }
 

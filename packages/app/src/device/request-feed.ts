@@ -14,6 +14,24 @@ export interface FeedListener {
   onStatus(status: FeedStatus, code?: string): void;
   /** Another device was just activated on the account (docs/web-api.md, "The app's side"). */
   onDeviceActivated?(device: ActivatedDevice): void;
+  /**
+   * A device of the account is named so now: this device as the service has it, read whenever
+   * the feed connects, and any device the person renames while the feed is live (the security
+   * site renames devices; the app keeps the name it was activated with until told).
+   */
+  onDeviceNamed?(device: NamedDevice): void;
+}
+
+/** A device and its current name. */
+export interface NamedDevice {
+  readonly id: string;
+  readonly name: string;
+}
+
+function isNamedDevice(value: unknown): value is NamedDevice {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'string' && typeof v.name === 'string' && v.name.trim() !== '';
 }
 
 /** A device just activated on the account: its name, and when and from where. */
@@ -39,8 +57,9 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * The pending requests of the device's account, kept current: the list from
- * `GET /v1/device/requests`, then the events of `GET /v1/device/events` (read with `fetch`,
- * since the request must be signed), reconnecting with a growing wait when the stream ends.
+ * `GET /v1/device/requests` (and the device's own name from `GET /v1/device`), then the events
+ * of `GET /v1/device/events` (read with `fetch`, since the request must be signed),
+ * reconnecting with a growing wait when the stream ends.
  */
 export class RequestFeed {
   readonly #api: ApiClient;
@@ -98,10 +117,11 @@ export class RequestFeed {
       }
       this.#listener.onStatus('connecting');
       try {
-        const { requests } = await this.#api.get<{ requests: unknown[] }>(
-          '/v1/device/requests',
-          this.#signer,
-        );
+        const [self, { requests }] = await Promise.all([
+          this.#api.get<unknown>('/v1/device', this.#signer),
+          this.#api.get<{ requests: unknown[] }>('/v1/device/requests', this.#signer),
+        ]);
+        if (isNamedDevice(self)) this.#listener.onDeviceNamed?.(self);
         this.#requests.clear();
         for (const r of requests ?? []) if (isPendingRequest(r)) this.#requests.set(r.id, r);
         this.#changed(undefined);
@@ -135,6 +155,8 @@ export class RequestFeed {
       this.#changed(added);
     } else if (event === 'device-activated' && isActivatedDevice(value)) {
       this.#listener.onDeviceActivated?.(value);
+    } else if (event === 'device-renamed' && isNamedDevice(value)) {
+      this.#listener.onDeviceNamed?.(value);
     } else if (event === 'closed' && typeof value === 'object' && value !== null) {
       const { id } = value as { id?: unknown };
       if (typeof id === 'string') this.remove(id);

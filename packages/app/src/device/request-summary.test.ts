@@ -2,7 +2,14 @@ import { parseQrUri, type QrLoginRequest, type QrPaymentRequest } from '@cipherp
 import { describe, expect, it } from 'vitest';
 import { type Language, translate } from '../i18n/i18n.js';
 import type { PendingRequest } from './pending-request.js';
-import { operationText, scannedDetails, summaryRows, type Translate } from './request-summary.js';
+import {
+  askerName,
+  matchHint,
+  operationText,
+  summaryRows,
+  type Translate,
+} from './request-summary.js';
+import { scannedDetails } from './scanned-details.js';
 
 const t =
   (language: Language): Translate =>
@@ -109,73 +116,143 @@ describe('What a request asks for (PRODUCT.md flows 7 and 11)', () => {
   });
 });
 
-describe('A scanned QR code against the service’s pending request', () => {
-  const uri =
-    'cipherpad:p?c=12345678&p=Z123456789012&a=25,50&cur=WMZ&s=Keeper%20Demo&i=cf1&u=https://cp.example/';
+describe('What a settings change asks for', () => {
+  const change: PendingRequest = {
+    id: 'ch1',
+    kind: 'login',
+    challenge: '12345678',
+    site: 'Cipherpad settings',
+    ip: '192.0.2.1',
+    createdAt: 1,
+    expiresAt: 2,
+    operation: {
+      type: 'operation',
+      name: 'security-settings',
+      settings: { method: 'sms', operations: ['login', 'trust-limit'] },
+    },
+  };
 
-  it('takes the operation, note and first-time mark from the service when all agree', () => {
-    const result = scannedDetails(scanned(uri), [payment]);
-    expect(result.mismatch).toBe(false);
-    expect(result.pending?.id).toBe('cf1');
-    expect(result.details.note).toBe('Invoice 17');
-    expect(result.details.firstTime).toBe(true);
-    expect(result.details.payment).toEqual({
-      amount: '25.5',
-      purse: 'Z123456789012',
-      currency: 'WMZ',
-    });
-  });
-
-  it('shows the QR code alone when the service has not sent the request', () => {
-    const result = scannedDetails(scanned(uri), []);
-    expect(result).toEqual({
-      details: {
-        kind: 'payment',
-        site: 'Keeper Demo',
-        challenge: '12345678',
-        payment: { amount: '25.5', purse: 'Z123456789012', currency: 'WMZ' },
+  it('says the new method and the operations to confirm, in the person’s language', () => {
+    expect(summaryRows(change, t('en'), 'Cipherpad settings')).toEqual([
+      { part: 'site', label: 'Site', value: 'Cipherpad settings' },
+      { part: 'operation', label: 'Operation', value: 'Change of security settings' },
+      { part: 'method', label: 'New confirmation method', value: 'A code by SMS' },
+      {
+        part: 'operations',
+        label: 'Operations to confirm',
+        value: 'Login, Opening a trust limit',
       },
-      pending: undefined,
-      mismatch: false,
-    });
+      { part: 'challenge', label: 'Challenge', value: '12345678' },
+    ]);
+    const ru = summaryRows(change, t('ru'), 'Cipherpad settings');
+    expect(ru.find((row) => row.part === 'method')?.value).toBe('Код в SMS');
+    expect(ru.find((row) => row.part === 'operations')?.value).toBe(
+      'Вход, Открытие доверительного лимита',
+    );
   });
 
-  it('accepts the same purse written without its letter', () => {
-    const request = { ...payment, payment: { amount: '25.50', purse: '123456789012' } };
-    expect(scannedDetails(scanned(uri), [request]).mismatch).toBe(false);
+  it('says when no operation is to be confirmed, and shows a method it does not know as sent', () => {
+    const off = {
+      ...change,
+      operation: { ...change.operation!, settings: { method: 'none', operations: [] } },
+    } as const;
+    const rows = summaryRows(off, t('en'), 'Cipherpad settings');
+    expect(rows.find((row) => row.part === 'method')?.value).toBe('No confirmation');
+    expect(rows.find((row) => row.part === 'operations')?.value).toBe('None');
+    const later = {
+      ...change,
+      operation: { ...change.operation!, settings: { method: 'passkey', operations: ['new-op'] } },
+    } as const;
+    const unknown = summaryRows(later, t('en'), 'Cipherpad settings');
+    expect(unknown.find((row) => row.part === 'method')?.value).toBe('passkey');
+    expect(unknown.find((row) => row.part === 'operations')?.value).toBe('new-op');
+  });
+});
+
+describe('What typing the site’s number makes sure of', () => {
+  const login = { kind: 'login', site: null, challenge: '12345678' } as const;
+
+  it('says a login for a login', () => {
+    expect(matchHint(login, t('en'), 'Cipherpad security site')).toBe(
+      'Type the two-digit number the site shows, to be sure this is your login.',
+    );
+    const relyingLogin = { ...login, site: 'Shop', operation: { type: 'login' } } as const;
+    expect(matchHint(relyingLogin, t('en'), 'Shop')).toMatch(/this is your login\.$/);
   });
 
-  it('refuses to merge when the amount, recipient, site, challenge or kind differ', () => {
-    const variants: PendingRequest[] = [
-      { ...payment, payment: { amount: '2550', purse: 'Z123456789012', currency: 'WMZ' } },
-      { ...payment, payment: { amount: '25.5', purse: 'Z123456789013', currency: 'WMZ' } },
-      { ...payment, payment: { amount: '25.5', purse: 'Z123456789012', currency: 'WME' } },
-      { ...payment, payment: undefined },
-      { ...payment, site: 'Another Shop' },
-      { ...payment, challenge: '12345679' },
-      { ...payment, kind: 'login' },
+  it('names the amount and the recipient of a payment', () => {
+    expect(matchHint(payment, t('en'), 'Keeper Demo')).toBe(
+      'Type the two-digit number the site shows, to be sure this is your payment of 25.5 WMZ to Z123456789012.',
+    );
+    expect(matchHint(payment, t('ru'), 'Keeper Demo')).toBe(
+      'Введите двузначное число с сайта, чтобы убедиться, что это ваш платёж 25.5 WMZ получателю Z123456789012.',
+    );
+  });
+
+  it('names the site of a relying site’s operation', () => {
+    const operation = {
+      ...login,
+      site: 'Keeper Demo',
+      operation: { type: 'operation', name: 'trust-limit' },
+    } as const;
+    expect(matchHint(operation, t('en'), 'Keeper Demo')).toBe(
+      'Type the two-digit number the site shows, to be sure this is the operation you started on Keeper Demo.',
+    );
+    // A relying site may ask to confirm a change of its own security settings: still its operation.
+    const theirs = {
+      ...operation,
+      operation: { type: 'operation', name: 'security-settings' },
+    } as const;
+    expect(matchHint(theirs, t('en'), 'Keeper Demo')).toMatch(/started on Keeper Demo\.$/);
+  });
+
+  it('says an operation on the person’s own account for a settings change or a device', () => {
+    const account = [
+      { settings: { method: 'app', operations: [] }, name: 'security-settings' },
+      { name: 'add-device' },
+      { name: 'deactivate-device', description: 'Ada’s phone' },
     ];
-    for (const variant of variants) {
-      const result = scannedDetails(scanned(uri), [variant]);
-      expect(result.mismatch, JSON.stringify(variant)).toBe(true);
-      // What stays on screen is what the QR code says, from which the response is computed.
-      expect(result.details.payment?.amount).toBe('25.5');
-      expect(result.details.firstTime).toBeUndefined();
+    for (const op of account) {
+      const details = {
+        ...login,
+        site: 'Cipherpad settings',
+        operation: { type: 'operation', ...op },
+      } as const;
+      expect(matchHint(details, t('en'), 'Cipherpad settings'), op.name).toBe(
+        'Type the two-digit number the security site shows, to be sure you are the one changing your account.',
+      );
+      expect(matchHint(details, t('ru'), 'Cipherpad settings'), op.name).toBe(
+        'Введите двузначное число с сайта безопасности, чтобы убедиться, что свою учётную запись меняете именно вы.',
+      );
     }
   });
+});
 
-  it('matches a login QR code by id and keeps the named operation', () => {
-    const login: PendingRequest = {
-      ...payment,
-      kind: 'login',
-      payment: undefined,
-      note: undefined,
-      operation: { type: 'operation', name: 'security-settings' },
-      firstTime: false,
-    };
-    const result = scannedDetails(scanned('cipherpad:l?c=12345678&s=Keeper%20Demo&i=cf1'), [login]);
-    expect(result.mismatch).toBe(false);
-    expect(operationText(result.details, t('en'))).toBe('Change of security settings');
-    expect(result.details.firstTime).toBeUndefined();
+describe('A payment QR code of the original service (enum:p)', () => {
+  const enumPayment = scanned('enum:p?c=12345678&p=z123456789012&a=1%2C50');
+
+  it('says the site is not named in the QR code and the currency is not given', () => {
+    const { details } = scannedDetails(enumPayment, []);
+    const site = askerName(details.site, enumPayment.server, t('en'));
+    expect(summaryRows(details, t('en'), site)).toEqual([
+      { part: 'site', label: 'Site', value: 'not named in the QR code' },
+      { part: 'operation', label: 'Operation', value: 'Payment' },
+      { part: 'amount', label: 'Amount', value: '1.5 (currency not given)' },
+      { part: 'recipient', label: 'Recipient', value: 'Z123456789012' },
+      { part: 'challenge', label: 'Challenge', value: '12345678' },
+    ]);
+    const ru = summaryRows(details, t('ru'), askerName(details.site, undefined, t('ru')));
+    expect(ru.map((row) => row.value)).toEqual([
+      'не указан в QR-коде',
+      'Платёж',
+      '1.5 (валюта не указана)',
+      'Z123456789012',
+      '12345678',
+    ]);
+  });
+
+  it('names the service’s host when the QR code gives the service but no site', () => {
+    const withServer = scanned('enum:p?c=12345678&p=Z123456789012&a=2&u=https://cp.example/');
+    expect(askerName(undefined, withServer.server, t('en'))).toBe('cp.example');
   });
 });

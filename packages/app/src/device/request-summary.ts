@@ -1,11 +1,5 @@
-import {
-  canonicalAmount,
-  parsePurse,
-  type QrLoginRequest,
-  type QrPaymentRequest,
-} from '@cipherpad/core';
 import type { MessageKey } from '../i18n/i18n.js';
-import type { OperationName, PendingRequest, RequestOperation } from './pending-request.js';
+import type { OperationName, RequestOperation } from './pending-request.js';
 
 /** A text in the person's language (the app's `t`). */
 export type Translate = (
@@ -34,6 +28,8 @@ export type SummaryPart =
   | 'site'
   | 'operation'
   | 'description'
+  | 'method'
+  | 'operations'
   | 'amount'
   | 'recipient'
   | 'note'
@@ -66,6 +62,78 @@ const DEVICE_OPERATION_TEXT: Readonly<Record<string, MessageKey>> = {
   'deactivate-device': 'opDeactivateDevice',
 };
 
+const METHOD_TEXT: Readonly<Record<string, MessageKey>> = {
+  app: 'methodApp',
+  sms: 'methodSms',
+  none: 'methodNone',
+};
+
+/**
+ * Whether the request is an operation on the person's own account, asked for on the security
+ * site: a device added or deactivated, or a settings change. Only these carry those names or
+ * the requested settings (docs/web-api.md, "The app's side"); a relying site cannot send them.
+ */
+export function isAccountOperation(operation: RequestOperation | undefined): boolean {
+  return (
+    operation?.settings !== undefined || Object.hasOwn(DEVICE_OPERATION_TEXT, operation?.name ?? '')
+  );
+}
+
+/** Who asks, as shown: the site's name, else the service's host, else "not named in the QR code". */
+export function askerName(
+  site: string | null | undefined,
+  server: string | undefined,
+  t: Translate,
+): string {
+  if (site !== undefined && site !== null) return site;
+  if (server !== undefined) {
+    try {
+      return new URL(server).host;
+    } catch {
+      // An unreadable URL names nobody.
+    }
+  }
+  return t('siteNotNamed');
+}
+
+/**
+ * An amount with its currency; the original service's payment QR codes (`enum:p`) give none,
+ * and the app says so rather than let a bare number pass for any currency.
+ */
+export function amountText(payment: NonNullable<RequestDetails['payment']>, t: Translate): string {
+  const { amount, currency } = payment;
+  return currency === undefined || currency === ''
+    ? t('amountNoCurrency', { amount })
+    : `${amount} ${currency}`;
+}
+
+/**
+ * What typing the site's number makes sure of, in one sentence for each kind of request: a
+ * login, a payment (with its amount and recipient), a relying site's operation, or an operation
+ * on the person's own account.
+ */
+export function matchHint(details: RequestDetails, t: Translate, siteName: string): string {
+  if (isAccountOperation(details.operation)) return t('matchHintAccount');
+  if (details.payment !== undefined) {
+    return t('matchHintPayment', {
+      amount: amountText(details.payment, t),
+      purse: details.payment.purse,
+    });
+  }
+  if (details.operation?.type === 'operation') return t('matchHintOperation', { site: siteName });
+  return t('matchHintLogin');
+}
+
+/** The operations a settings change asks to confirm, in the person's language. */
+function operationsText(operations: readonly string[], t: Translate): string {
+  if (operations.length === 0) return t('settingsOperationsNone');
+  return operations
+    .map((name) =>
+      Object.hasOwn(OPERATION_TEXT, name) ? t(OPERATION_TEXT[name as OperationName]) : name,
+    )
+    .join(', ');
+}
+
 /**
  * The operation in the person's language: a named operation by its name (docs/web-api.md's
  * list; a name this app does not know yet is shown as the service sent it), an operation on the
@@ -91,8 +159,9 @@ export function operationText(details: RequestDetails, t: Translate): string {
 
 /**
  * The facts of a request, in the order a person checks them: who asks, for what, the site's
- * description, and for a payment the amount with its currency, the recipient and the note;
- * then the challenge.
+ * description, for a settings change the method and operations it asks for, and for a payment
+ * the amount with its currency (or that none is given), the recipient and the note; then the
+ * challenge.
  */
 export function summaryRows(details: RequestDetails, t: Translate, siteName: string): SummaryRow[] {
   const rows: SummaryRow[] = [
@@ -104,116 +173,29 @@ export function summaryRows(details: RequestDetails, t: Translate, siteName: str
   if (typeof description === 'string' && description.trim() !== '' && !inOperation) {
     rows.push({ part: 'description', label: t('description'), value: description });
   }
-  if (details.payment !== undefined) {
-    const { amount, currency, purse } = details.payment;
+  const settings = details.operation?.settings;
+  if (settings !== undefined) {
+    const method = Object.hasOwn(METHOD_TEXT, settings.method)
+      ? METHOD_TEXT[settings.method]
+      : undefined;
     rows.push({
-      part: 'amount',
-      label: t('amount'),
-      value: currency === undefined || currency === '' ? amount : `${amount} ${currency}`,
+      part: 'method',
+      label: t('settingsMethod'),
+      value: method === undefined ? settings.method : t(method),
     });
-    rows.push({ part: 'recipient', label: t('recipient'), value: purse });
+    rows.push({
+      part: 'operations',
+      label: t('settingsOperations'),
+      value: operationsText(settings.operations, t),
+    });
+  }
+  if (details.payment !== undefined) {
+    rows.push({ part: 'amount', label: t('amount'), value: amountText(details.payment, t) });
+    rows.push({ part: 'recipient', label: t('recipient'), value: details.payment.purse });
   }
   if (typeof details.note === 'string' && details.note.trim() !== '') {
     rows.push({ part: 'note', label: t('note'), value: details.note });
   }
   rows.push({ part: 'challenge', label: t('challengeLabel'), value: details.challenge });
   return rows;
-}
-
-/** A scanned QR code, checked against the service's own pending request of the same id. */
-export interface ScannedDetails {
-  /** What to show: the service's facts when it has the request and agrees, else the QR code's. */
-  readonly details: RequestDetails;
-  /** The service's pending request with the QR code's id, when the app knows it. */
-  readonly pending: PendingRequest | undefined;
-  /**
-   * The QR code says something else than the service about the same request (another site,
-   * kind, challenge, amount or recipient): approving it online would approve what the person
-   * did not see, so the app does not offer it.
-   */
-  readonly mismatch: boolean;
-}
-
-function sameAmount(a: string, b: string): boolean {
-  try {
-    return canonicalAmount(a.trim()) === canonicalAmount(b.trim());
-  } catch {
-    return false;
-  }
-}
-
-function samePurse(a: string, b: string): boolean {
-  try {
-    const x = parsePurse(a);
-    const y = parsePurse(b);
-    // A purse may be written without its letter (docs/protocol.md, "Purse").
-    return (
-      x.number === y.number &&
-      (x.letter === undefined || y.letter === undefined || x.letter === y.letter)
-    );
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Combines a scanned login or payment QR code with the pending request the service sent for
- * the same id (if any): the service's request brings the operation's name, the note and whether
- * the site asks for the first time; everything both tell must agree.
- */
-export function scannedDetails(
-  qr: QrLoginRequest | QrPaymentRequest,
-  requests: readonly PendingRequest[],
-): ScannedDetails {
-  const fromQr: RequestDetails = {
-    kind: qr.kind,
-    site: qr.site ?? null,
-    challenge: qr.challenge,
-    ...(qr.kind === 'payment'
-      ? {
-          payment: {
-            amount: qr.amount,
-            purse: qr.purse,
-            ...(qr.currency === undefined ? {} : { currency: qr.currency }),
-          },
-        }
-      : {}),
-  };
-  const pending = qr.id === undefined ? undefined : requests.find((r) => r.id === qr.id);
-  if (pending === undefined) return { details: fromQr, pending, mismatch: false };
-
-  let mismatch =
-    pending.kind !== qr.kind ||
-    pending.challenge !== qr.challenge ||
-    (qr.site !== undefined && pending.site !== null && pending.site !== qr.site);
-  if (qr.kind === 'payment') {
-    const paid = pending.payment;
-    mismatch ||=
-      paid === undefined ||
-      !sameAmount(paid.amount, qr.amount) ||
-      !samePurse(paid.purse, qr.purse) ||
-      (qr.currency !== undefined &&
-        paid.currency !== undefined &&
-        paid.currency.toUpperCase() !== qr.currency.toUpperCase());
-  }
-  const payment =
-    pending.payment === undefined
-      ? fromQr.payment
-      : {
-          ...pending.payment,
-          ...(pending.payment.currency === undefined && qr.kind === 'payment' && qr.currency
-            ? { currency: qr.currency }
-            : {}),
-        };
-  const details: RequestDetails = {
-    kind: pending.kind,
-    site: pending.site ?? fromQr.site,
-    challenge: pending.challenge,
-    ...(payment === undefined ? {} : { payment }),
-    ...(pending.operation === undefined ? {} : { operation: pending.operation }),
-    ...(pending.note === undefined ? {} : { note: pending.note }),
-    ...(pending.firstTime === true ? { firstTime: true } : {}),
-  };
-  // On a mismatch the QR code's own facts stay on screen: the typed response is computed from them.
-  return { details: mismatch ? fromQr : details, pending, mismatch };
 }

@@ -105,6 +105,12 @@ export const en = {
   opNamed: 'Operation “{name}”',
   opAddDevice: 'Add a new device',
   opDeactivateDevice: 'Deactivate device “{name}”',
+  settingsMethod: 'New confirmation method',
+  methodApp: 'The phone app',
+  methodSms: 'A code by SMS',
+  methodNone: 'No confirmation',
+  settingsOperations: 'Operations to confirm',
+  settingsOperationsNone: 'None',
   description: 'Details',
   note: 'Note',
   firstTime: '{site} asks for the first time',
@@ -117,7 +123,8 @@ export const en = {
   confirmAwaitRequest:
     'Online approval appears here as soon as the service has sent this request to the app.',
   site: 'Site',
-  siteNotNamed: 'not named',
+  siteNotNamed: 'not named in the QR code',
+  amountNoCurrency: '{amount} (currency not given)',
   recipient: 'Recipient',
   challengeLabel: 'Challenge',
   service: 'Service',
@@ -136,7 +143,13 @@ export const en = {
   startedFrom: 'Started from {ip}',
   expiresAt: 'Expires at {time}',
   matchNumber: 'Number shown on the site',
-  matchHint: 'Type the two-digit number the site shows, to be sure this is your login.',
+  matchHintLogin: 'Type the two-digit number the site shows, to be sure this is your login.',
+  matchHintPayment:
+    'Type the two-digit number the site shows, to be sure this is your payment of {amount} to {purse}.',
+  matchHintOperation:
+    'Type the two-digit number the site shows, to be sure this is the operation you started on {site}.',
+  matchHintAccount:
+    'Type the two-digit number the security site shows, to be sure you are the one changing your account.',
   approve: 'Approve',
   deny: 'Deny',
   approved: 'Approved. Go back to the site.',

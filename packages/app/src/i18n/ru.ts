@@ -110,6 +110,12 @@ export const ru: Record<keyof typeof en, string> = {
   opNamed: 'Операция «{name}»',
   opAddDevice: 'Добавление нового устройства',
   opDeactivateDevice: 'Отключение устройства «{name}»',
+  settingsMethod: 'Новый способ подтверждения',
+  methodApp: 'Приложение на телефоне',
+  methodSms: 'Код в SMS',
+  methodNone: 'Без подтверждения',
+  settingsOperations: 'Операции, которые нужно подтверждать',
+  settingsOperationsNone: 'Никакие',
   description: 'Подробности',
   note: 'Примечание',
   firstTime: '{site} обращается к вам впервые',
@@ -122,7 +128,8 @@ export const ru: Record<keyof typeof en, string> = {
   confirmAwaitRequest:
     'Подтверждение через сеть появится здесь, как только сервис пришлёт этот запрос в приложение.',
   site: 'Сайт',
-  siteNotNamed: 'не указан',
+  siteNotNamed: 'не указан в QR-коде',
+  amountNoCurrency: '{amount} (валюта не указана)',
   recipient: 'Получатель',
   challengeLabel: 'Код-запрос',
   service: 'Сервис',
@@ -141,7 +148,13 @@ export const ru: Record<keyof typeof en, string> = {
   startedFrom: 'Начат с адреса {ip}',
   expiresAt: 'Действует до {time}',
   matchNumber: 'Число, показанное на сайте',
-  matchHint: 'Введите двузначное число с сайта, чтобы убедиться, что это ваш вход.',
+  matchHintLogin: 'Введите двузначное число с сайта, чтобы убедиться, что это ваш вход.',
+  matchHintPayment:
+    'Введите двузначное число с сайта, чтобы убедиться, что это ваш платёж {amount} получателю {purse}.',
+  matchHintOperation:
+    'Введите двузначное число с сайта, чтобы убедиться, что это операция, которую вы начали на сайте {site}.',
+  matchHintAccount:
+    'Введите двузначное число с сайта безопасности, чтобы убедиться, что свою учётную запись меняете именно вы.',
   approve: 'Подтвердить',
   deny: 'Отклонить',
   approved: 'Подтверждено. Вернитесь на сайт.',

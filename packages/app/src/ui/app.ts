@@ -1,7 +1,12 @@
 import type { ApiClient } from '../api/api-client.js';
 import { errorCode } from '../app-error.js';
 import type { PendingRequest } from '../device/pending-request.js';
-import { type ActivatedDevice, type FeedStatus, RequestFeed } from '../device/request-feed.js';
+import {
+  type ActivatedDevice,
+  type FeedStatus,
+  type NamedDevice,
+  RequestFeed,
+} from '../device/request-feed.js';
 import { operationText } from '../device/request-summary.js';
 import { errorMessage, type Language, type MessageKey, translate } from '../i18n/i18n.js';
 import type { Registration } from '../register/registration.js';
@@ -144,6 +149,7 @@ export class App implements AppContext {
           this.announce(this.#describeDevice(added));
           this.#renderChrome();
         },
+        onDeviceNamed: (named) => void this.#deviceNamed(named),
         onStatus: (status, code) => {
           this.#feedStatus = code === undefined ? { status } : { status, code };
           if (this.#screen.name === 'requests') this.#render('keep');
@@ -223,6 +229,29 @@ export class App implements AppContext {
       this.#renderChrome();
     }
     if (added !== undefined) this.announce(this.#describe(added));
+  }
+
+  /**
+   * A device was renamed (on the security site): this device keeps its new name, and the notice
+   * of a newly activated device shows that one's.
+   */
+  async #deviceNamed(named: NamedDevice): Promise<void> {
+    if (this.#newDevice?.id === named.id && this.#newDevice.name !== named.name) {
+      this.#newDevice = { ...this.#newDevice, name: named.name };
+      this.#renderChrome();
+    }
+    const own = this.device;
+    if (own === undefined || own.deviceId !== named.id || own.name === named.name) return;
+    let renamed: StoredDevice | undefined;
+    try {
+      renamed = await this.vault.rename(named.id, named.name);
+    } catch {
+      // Storage refused: the new name shows until the app closes, and is read again next time.
+      renamed = { ...own, name: named.name };
+    }
+    if (renamed === undefined || this.device?.deviceId !== named.id) return;
+    this.device = renamed;
+    if (this.#screen.name === 'settings') this.#render('keep');
   }
 
   #describeDevice(device: ActivatedDevice): string {

@@ -218,3 +218,27 @@ describe('PIN protection and wipe counting', () => {
     });
   });
 });
+
+describe('The device’s name', () => {
+  it('keeps a new name from the service, and the PIN-sealed keys still open', async () => {
+    const { vault, service, device } = await activated('2468', 3);
+    const renamed = await vault.rename(device.deviceId, 'Ada’s Pixel');
+    expect(renamed?.name).toBe('Ada’s Pixel');
+    expect((await vault.device())?.name).toBe('Ada’s Pixel');
+    const opened = await vault.unlock('2468');
+    if (opened.status !== 'unlocked') throw new Error(opened.status);
+    expect(opened.device.name).toBe('Ada’s Pixel');
+    expect(await answer(opened.keys.ocraKey, AUTH)).toBe(
+      await computeResponse(service.ocraKey!, AUTH),
+    );
+  });
+
+  it('renames nothing after a wipe, or for another device id', async () => {
+    const { vault, device } = await activated();
+    expect(await vault.rename('dev_other', 'Not mine')).toBeUndefined();
+    expect((await vault.device())?.name).toBe('Phone');
+    await vault.wipe();
+    expect(await vault.rename(device.deviceId, 'Too late')).toBeUndefined();
+    expect(await vault.device()).toBeUndefined();
+  });
+});

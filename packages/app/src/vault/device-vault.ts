@@ -56,6 +56,21 @@ export class DeviceVault {
   }
 
   /**
+   * Keeps the device's new name (renamed on the security site), if `deviceId` is still the
+   * stored device: a wipe or a new activation meanwhile is not undone. The keys are untouched.
+   *
+   * @returns the stored device with its new name, or undefined when there is none to rename.
+   */
+  async rename(deviceId: string, name: string): Promise<StoredDevice | undefined> {
+    const device = await this.device();
+    if (device === undefined || device.deviceId !== deviceId) return undefined;
+    if (device.name === name) return device;
+    const renamed: StoredDevice = { ...device, name };
+    await this.#store.put(STORE_KEYS.device, renamed);
+    return renamed;
+  }
+
+  /**
    * Opens the device's keys. Without a PIN they are open already (`pin` is ignored). With one,
    * the attempt is counted before the PIN is tried, so closing the app in the middle does not
    * give a free guess; a right PIN resets the count, and the `wipeAfter`-th wrong one in a row

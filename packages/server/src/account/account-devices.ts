@@ -62,13 +62,14 @@ async function deviceOf(services: Services, accountId: string, id: string): Prom
 }
 
 /**
- * Renames a device of the account (1 to 64 characters, trimmed).
+ * Renames a device of the account (1 to 64 characters, trimmed). The account's open apps hear
+ * of it (`device-renamed` on their event stream), so the renamed one shows its new name.
  *
  * @throws ServiceError `ERR_VALIDATION`, `ERR_DEVICE_NOT_FOUND`.
  */
 export async function renameDevice(
   services: Services,
-  who: { accountId: string; deviceId: string | null },
+  who: { accountId: string; email: string },
   id: string,
   name: unknown,
   ip: string,
@@ -94,6 +95,10 @@ export async function renameDevice(
       details: { name: trimmed },
       at: clock.now(),
     });
+  });
+  services.events.publish(accountTopic(who.email), {
+    type: 'device-renamed',
+    device: { id, name: trimmed },
   });
   return deviceOf(services, who.accountId, id);
 }

@@ -1,5 +1,6 @@
 import { computeResponse, parseQrUri } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountTopic, type BusEvent } from '../events/event-bus.js';
 import { confirmDeviceOperation } from '../testing/confirm-device-operation.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { activateWithCode, type Enrolled, enroll } from '../testing/enroll.js';
@@ -110,6 +111,33 @@ describe('the account API', () => {
       suspicious: false,
       details: { name: 'Work phone' },
     });
+  });
+
+  it('tells the account’s apps of a new name, and a device reads its own name afresh', async () => {
+    const user = await newUser();
+    const token = await signIn(user);
+    const heard: BusEvent[] = [];
+    const unsubscribe = service.services.events.subscribe(accountTopic(user.email), (event) =>
+      heard.push(event),
+    );
+    await call(token, 'PATCH', `/v1/account/devices/${user.deviceId}`, { name: ' Ada’s Pixel ' });
+    // A refused name changes nothing, and is announced to nobody.
+    await call(token, 'PATCH', `/v1/account/devices/${user.deviceId}`, { name: '' });
+    unsubscribe();
+    expect(heard).toEqual([
+      { type: 'device-renamed', device: { id: user.deviceId, name: 'Ada’s Pixel' } },
+    ]);
+    const self = await deviceRequest(service, user, 'GET', '/v1/device');
+    expect(self.statusCode).toBe(200);
+    expect(self.json()).toEqual({
+      id: user.deviceId,
+      name: 'Ada’s Pixel',
+      kind: 'cli',
+      createdAt: expect.any(Number),
+    });
+    const unsigned = await service.app.inject({ method: 'GET', url: '/v1/device' });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json().error).toBe('ERR_DEVICE_AUTH');
   });
 
   it('deactivates a device: it answers nothing more, its sessions end, its signed requests fail', async () => {

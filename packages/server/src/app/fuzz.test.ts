@@ -58,6 +58,9 @@ async function signInAgain(): Promise<void> {
   };
 }
 
+/** The device's own routes: `/v1/device` and those under it. */
+const DEVICE_ROUTE = /^\/v1\/device(\/|$|\?)/;
+
 /** The headers that make `request` come from whom its `credentials` name. */
 async function credentialsFor(request: MalformedRequest): Promise<Record<string, string>> {
   switch (request.credentials) {
@@ -74,7 +77,7 @@ async function credentialsFor(request: MalformedRequest): Promise<Record<string,
     case 'device': {
       // The event stream stays open while the device is signed in: it is tested on its own.
       const path = request.url.split('?', 1)[0] ?? '';
-      if (!path.startsWith('/v1/device/') || path === '/v1/device/events') return {};
+      if (!DEVICE_ROUTE.test(path) || path === '/v1/device/events') return {};
       const body =
         typeof request.payload === 'string' ? request.payload : request.payload?.toString('utf8');
       const ts = service.clock.now() - Math.floor(Math.random() * 60_000);
@@ -162,7 +165,7 @@ describe('every route of the service under malformed input', () => {
       count: 3000,
       credentials: ['none', 'bearer', 'cookie', 'cookie-without-csrf', 'site', 'device'],
       credentialsFor: ({ url }) =>
-        url.startsWith('/v1/device/')
+        DEVICE_ROUTE.test(url)
           ? ['device']
           : /^\/v1\/(sms-)?confirmations/.test(url)
             ? ['site']

@@ -4,6 +4,7 @@ import { approveChallenge } from '../challenges/approve-challenge.js';
 import { denyChallenge } from '../challenges/deny-challenge.js';
 import { listPendingRequests } from '../challenges/pending-requests.js';
 import { type AuthenticatedDevice, authenticateDevice } from '../devices/device-auth.js';
+import { readDevice } from '../devices/read-device.js';
 import { ServiceError } from '../errors/service-error.js';
 import { accountTopic, type BusEvent } from '../events/event-bus.js';
 import { emptyBodyAsObject } from '../http/empty-body.js';
@@ -37,6 +38,13 @@ const pendingRequest = {
         type: { type: 'string' },
         name: { type: 'string' },
         description: { type: 'string' },
+        settings: {
+          type: 'object',
+          properties: {
+            method: { type: 'string' },
+            operations: { type: 'array', items: { type: 'string' } },
+          },
+        },
       },
     },
     note: { type: 'string' },
@@ -79,6 +87,28 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
     });
 
     device.get(
+      '/v1/device',
+      {
+        schema: {
+          summary: 'The signing device itself, as the account lists it (its name may have changed)',
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                kind: { type: 'string' },
+                createdAt: { type: 'number' },
+              },
+            },
+            '4xx': errorBody,
+          },
+        },
+      },
+      async (request) => readDevice(services, deviceOf(request)),
+    );
+
+    device.get(
       '/v1/device/requests',
       {
         schema: {
@@ -103,7 +133,7 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
       {
         schema: {
           summary:
-            'Server-sent events: a request appears (`request`) or stops being pending (`closed`); a new device of the account (`device-activated`)',
+            'Server-sent events: a request appears (`request`) or stops being pending (`closed`); a new device of the account (`device-activated`); a device renamed (`device-renamed`)',
           response: { '4xx': errorBody },
         },
       },
@@ -126,6 +156,8 @@ export async function deviceRoutes(app: FastifyInstance, services: Services): Pr
             raw.write(`event: closed\ndata: ${JSON.stringify({ id: event.id })}\n\n`);
           } else if (event.type === 'device-activated' && event.device.id !== who.deviceId) {
             raw.write(`event: device-activated\ndata: ${JSON.stringify(event.device)}\n\n`);
+          } else if (event.type === 'device-renamed') {
+            raw.write(`event: device-renamed\ndata: ${JSON.stringify(event.device)}\n\n`);
           } else if (event.type === 'revoked' && event.deviceId === who.deviceId) {
             raw.end();
           }

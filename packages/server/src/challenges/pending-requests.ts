@@ -1,3 +1,4 @@
+import { parseOperations } from '../accounts/confirmable-operations.js';
 import type { ChallengeMode, ConfirmationKind } from '../db/schema.js';
 import type { PendingRequest } from '../events/event-bus.js';
 import type { Services } from '../services.js';
@@ -27,6 +28,9 @@ export function toPendingRequest(row: {
   /** An account operation the person confirms (a settings or device challenge), and its device. */
   account_operation?: string | null;
   target_name?: string | null;
+  /** A settings change: the method and the operations (a JSON list) it asks for. */
+  settings_method?: string | null;
+  settings_operations?: string | null;
 }): PendingRequest {
   return {
     id: row.id,
@@ -62,17 +66,27 @@ export function toPendingRequest(row: {
 
 /**
  * How the app names an account operation (confirmation-settings/account-operation.ts's
- * `operationShown`, read back from its row): the operation, and the device it acts on.
+ * `operationShown`, read back from its row): the operation, the device it acts on, and for a
+ * settings change the method and operations it asks for.
  */
 function accountOperationShown(row: {
   account_operation?: string | null;
   target_name?: string | null;
+  settings_method?: string | null;
+  settings_operations?: string | null;
 }): NonNullable<PendingRequest['operation']> {
   if (row.account_operation === 'show-activation') return { type: 'operation', name: 'add-device' };
   if (row.account_operation === 'deactivate-device') {
     return { type: 'operation', name: 'deactivate-device', description: row.target_name ?? '' };
   }
-  return { type: 'operation', name: 'security-settings' };
+  return {
+    type: 'operation',
+    name: 'security-settings',
+    settings: {
+      method: row.settings_method ?? '',
+      operations: parseOperations(row.settings_operations ?? '[]'),
+    },
+  };
 }
 
 /**
@@ -109,6 +123,8 @@ export async function listPendingRequests(
       'sc.created_at as consented_at',
       'x.operation as account_operation',
       'td.name as target_name',
+      'x.method as settings_method',
+      'x.operations as settings_operations',
     ])
     // The range on expires_at uses its index: only the last few minutes of challenges are read.
     .where('c.expires_at', '>', services.clock.now())

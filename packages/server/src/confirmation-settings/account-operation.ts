@@ -52,16 +52,23 @@ export type VerifiedConfirmation =
 
 /**
  * What the app shows as the operation being confirmed: the name it knows
- * (docs/web-api.md, "The app's side") and, for a device, the device's name.
+ * (docs/web-api.md, "The app's side"); for a settings change, the method and
+ * operations it asks for, and for a device, the device's name. The pending
+ * list reads the same back from the row (`challenges/pending-requests.ts`).
  */
 export function operationShown(operation: AccountOperation): {
   readonly type: 'operation';
   readonly name: string;
   readonly description?: string;
+  readonly settings?: { readonly method: string; readonly operations: readonly string[] };
 } {
   switch (operation.kind) {
     case 'settings':
-      return { type: 'operation', name: 'security-settings' };
+      return {
+        type: 'operation',
+        name: 'security-settings',
+        settings: { method: operation.method, operations: operation.operations },
+      };
     case 'show-activation':
       return { type: 'operation', name: 'add-device' };
     case 'deactivate-device':

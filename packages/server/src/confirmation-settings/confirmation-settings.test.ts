@@ -1,5 +1,6 @@
 import { computeResponse } from '@cipherpad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountTopic, type BusEvent } from '../events/event-bus.js';
 import { deviceRequest } from '../testing/device-request.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
@@ -98,6 +99,29 @@ describe('confirmation settings (PRODUCT.md flow 9)', () => {
       type: 'confirmation.changed',
       details: { method: 'app', operations: 'login,payment', channel: 'app' },
     });
+  });
+
+  it('tells the app what the change asks for, on its event stream and in its list', async () => {
+    const user = await newUser();
+    const heard: BusEvent[] = [];
+    const unsubscribe = service.services.events.subscribe(accountTopic(user.email), (event) =>
+      heard.push(event),
+    );
+    const change = (await startChange(user, 'sms', ['trust-limit', 'login'])).json();
+    unsubscribe();
+    const operation = {
+      type: 'operation',
+      name: 'security-settings',
+      settings: { method: 'sms', operations: ['login', 'trust-limit'] },
+    };
+    expect(heard).toEqual([
+      {
+        type: 'request',
+        request: expect.objectContaining({ id: change.id, site: 'Cipherpad settings', operation }),
+      },
+    ]);
+    const pending = (await deviceRequest(service, user, 'GET', '/v1/device/requests')).json();
+    expect(pending.requests[0]).toEqual(expect.objectContaining({ id: change.id, operation }));
   });
 
   it('applies a change approved online in the app, for the holder of the wait token', async () => {

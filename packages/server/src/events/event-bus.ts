@@ -4,7 +4,8 @@ export type BusEvent =
   | { readonly type: 'closed'; readonly id: string }
   | { readonly type: 'changed'; readonly id: string }
   | { readonly type: 'revoked'; readonly deviceId: string }
-  | { readonly type: 'device-activated'; readonly device: ActivatedDevice };
+  | { readonly type: 'device-activated'; readonly device: ActivatedDevice }
+  | { readonly type: 'device-renamed'; readonly device: RenamedDevice };
 
 /** A device just activated on the account, as the account's other devices are told of it. */
 export interface ActivatedDevice {
@@ -13,6 +14,12 @@ export interface ActivatedDevice {
   /** Where it was activated from. */
   readonly ip: string;
   readonly at: number;
+}
+
+/** A device of the account that the person renamed (on the security site), with its new name. */
+export interface RenamedDevice {
+  readonly id: string;
+  readonly name: string;
 }
 
 /** A request waiting for the person's approval in the app (docs/web-api.md). */
@@ -34,6 +41,14 @@ export interface PendingRequest {
     readonly type: 'login' | 'operation' | 'payment';
     readonly name?: string;
     readonly description?: string;
+    /**
+     * A change of the confirmation settings: the method and the operations it asks for
+     * (`accounts/`'s `ConfirmationMethod` and `Operation`).
+     */
+    readonly settings?: {
+      readonly method: string;
+      readonly operations: readonly string[];
+    };
   };
   /** A payment's note, from the site. */
   readonly note?: string;

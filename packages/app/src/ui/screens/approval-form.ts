@@ -7,19 +7,20 @@ import { busy, button, field, h, messages } from '../dom.js';
  * Online approval of one request with number matching (PRODUCT.md flow 8): the person types
  * the number the site shows, then approves; or denies. Both are signed device requests. For a
  * site asking for the first time (`firstTime`) the button reads "Allow and approve": the service
- * records the consent with the approval (docs/confirmation-api.md, "Consent").
+ * records the consent with the approval (docs/confirmation-api.md, "Consent"). `hint` says what
+ * typing the number makes sure of, for this kind of request (`matchHint`).
  */
 export function approvalForm(
   ctx: AppContext,
   requestId: string,
-  options: { expiresAt?: number; hint?: string; firstTime?: boolean } = {},
+  options: { hint: string; expiresAt?: number; firstTime?: boolean },
 ): HTMLElement {
   const prefix = `approve-${requestId}`;
   const msg = messages(prefix);
   const number = field({
     id: `${prefix}-number`,
     label: ctx.t('matchNumber'),
-    help: options.hint ?? ctx.t('matchHint'),
+    help: options.hint,
     inputmode: 'numeric',
     maxlength: 2,
     value: ctx.draft(`${prefix}-number`),

@@ -1,28 +1,12 @@
 import type { QrLoginRequest, QrPaymentRequest } from '@cipherpad/core';
-import { scannedDetails, summaryRows } from '../../device/request-summary.js';
+import { askerName, matchHint, summaryRows } from '../../device/request-summary.js';
+import { scannedDetails } from '../../device/scanned-details.js';
 import { isOwnServer } from '../../qr/read-qr-text.js';
 import { answer } from '../../respond/answer.js';
 import type { AppContext } from '../context.js';
 import { button, h, screen } from '../dom.js';
 import { responseOutput } from './answer.js';
 import { approvalForm } from './approval-form.js';
-
-/** Who asks, as shown to the person: the site's name, else the service's host. */
-export function askerName(
-  ctx: AppContext,
-  site: string | null | undefined,
-  server?: string,
-): string {
-  if (site !== undefined && site !== null) return site;
-  if (server !== undefined) {
-    try {
-      return new URL(server).host;
-    } catch {
-      // An unreadable URL names nobody.
-    }
-  }
-  return ctx.t('siteNotNamed');
-}
 
 /** A definition list of what is being confirmed. */
 export function detailsList(rows: readonly (readonly [string, string, string])[]): HTMLElement {
@@ -63,9 +47,9 @@ export function confirmScreen(
   const scanned = scannedDetails(request, ctx.pending());
   const { details } = scanned;
   const site = askerName(
-    ctx,
     details.site ?? (scanned.pending === undefined ? null : t('securitySite')),
     request.server,
+    t,
   );
   const rows = summaryRows(details, t, site).map(
     (row) => [row.label, row.value, `confirm-${row.part}`] as const,
@@ -117,7 +101,7 @@ export function confirmScreen(
     } else {
       approval = approvalForm(ctx, request.id, {
         expiresAt: scanned.pending.expiresAt,
-        hint: `${ctx.t('approveOnlineHint')} ${ctx.t('matchHint')}`,
+        hint: `${ctx.t('approveOnlineHint')} ${matchHint(details, t, site)}`,
         firstTime: details.firstTime === true,
       });
     }

@@ -1,8 +1,8 @@
-import { operationText, summaryRows } from '../../device/request-summary.js';
+import { matchHint, operationText, summaryRows } from '../../device/request-summary.js';
 import type { AppContext } from '../context.js';
 import { h, screen } from '../dom.js';
 import { approvalForm } from './approval-form.js';
-import { askerName, detailsList, firstTimeNotice } from './confirm.js';
+import { detailsList, firstTimeNotice } from './confirm.js';
 
 /**
  * Online approval (PRODUCT.md flows 8 and 11): the pending requests of the account, kept current
@@ -38,7 +38,7 @@ export function requestsScreen(ctx: AppContext): HTMLElement {
           { class: 'requests', 'data-testid': 'requests-list' },
           ...requests.map((request) => {
             const prefix = `request-${request.id}`;
-            const site = askerName(ctx, request.site ?? ctx.t('securitySite'));
+            const site = request.site ?? ctx.t('securitySite');
             const op = operationText(request, ctx.t.bind(ctx));
             const rows = summaryRows(request, ctx.t.bind(ctx), site);
             return h(
@@ -59,6 +59,7 @@ export function requestsScreen(ctx: AppContext): HTMLElement {
                 ctx.t('expiresAt', { time: time.format(request.expiresAt) }),
               ),
               approvalForm(ctx, request.id, {
+                hint: matchHint(request, ctx.t.bind(ctx), site),
                 expiresAt: request.expiresAt,
                 firstTime: request.firstTime === true,
               }),
