@@ -49,6 +49,7 @@ describe.runIf(browserTestsEnabled)('a newcomer who meets Cipherpad at the keepe
     await wallet.getByTestId('login-submit').click();
     await visible(wallet.getByTestId('challenge'));
     const firstChallenge = (await wallet.getByTestId('challenge').textContent()) ?? '';
+    expect(await wallet.getByTestId('reissued').isVisible()).toBe(false);
 
     // The keeper's window links to Cipherpad, in a new tab.
     const [page] = await Promise.all([
@@ -99,6 +100,7 @@ describe.runIf(browserTestsEnabled)('a newcomer who meets Cipherpad at the keepe
       15_000,
     );
     expect(challenge).not.toBe(firstChallenge.replace(/\D/g, ''));
+    expect(await wallet.getByTestId('reissued').isVisible()).toBe(true);
     const shown = (await wallet.getByTestId('match-number').textContent())?.trim() ?? '';
     expect(shown).toBe(number);
     expect(await wallet.getByTestId('challenge-qr').getAttribute('data-uri')).toContain(

@@ -158,7 +158,15 @@ export function confirmPanel(options: ConfirmPanelOptions): {
     });
   });
 
-  const parts: (HTMLElement | null)[] = [heading];
+  // Said once the challenge was re-issued (inline registration on Cipherpad's page).
+  const reissued = h('p', {
+    class: 'hint',
+    role: 'status',
+    text: tr('confirm.reissued'),
+    testid: 'reissued',
+  });
+  show(reissued, false);
+  const parts: (HTMLElement | null)[] = [heading, reissued];
   if (options.payment)
     parts.push(
       h('p', { class: 'payment-details', text: options.payment, testid: 'payment-details' }),
@@ -292,6 +300,7 @@ export function confirmPanel(options: ConfirmPanelOptions): {
         digits.textContent = spaced(shown.challenge);
         input.value = '';
         clearProblem(errors, input);
+        show(reissued, true);
       }
       if (shown.uri && shown.uri !== qr?.dataset.uri) {
         const next = qrImage(shown.uri, 'challenge-qr');
