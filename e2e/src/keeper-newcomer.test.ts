@@ -6,7 +6,7 @@ import { RunningKeeper } from './support/keeper.js';
 import { newestCode } from './support/outbox.js';
 import type { Person } from './support/person.js';
 import { Stage } from './support/stage.js';
-import { text, visible } from './support/wait.js';
+import { text, until, visible } from './support/wait.js';
 
 /**
  * PRODUCT.md flow 3: someone without a Cipherpad account signs in to the
@@ -48,6 +48,8 @@ describe.runIf(browserTestsEnabled)('a newcomer who meets Cipherpad at the keepe
     await wallet.getByTestId('email').fill(person.email);
     await wallet.getByTestId('login-submit').click();
     await visible(wallet.getByTestId('challenge'));
+    const firstChallenge = (await wallet.getByTestId('challenge').textContent()) ?? '';
+    expect(await wallet.getByTestId('reissued').isVisible()).toBe(false);
 
     // The keeper's window links to Cipherpad, in a new tab.
     const [page] = await Promise.all([
@@ -83,18 +85,36 @@ describe.runIf(browserTestsEnabled)('a newcomer who meets Cipherpad at the keepe
     await visible(app.getByTestId('screen-authorization'));
     camera.showBlank();
 
-    // The page goes on to the same confirmation, now for the new account.
+    // The page goes on to the same confirmation, now for the new account,
+    // with a new challenge and number; the keeper's window, still open,
+    // shows the same ones without a reload.
     const number = (
       await text(confirm.getByTestId('match-number'), /^\s*\d{2}\s*$/, 20_000)
     ).trim();
     await screenshot(confirm, 'newcomer-03-confirmation');
+    const challenge = (await confirm.getByTestId('challenge').textContent())?.replace(/\D/g, '');
+    await until(
+      "the keeper's challenge after registration",
+      async () => (await wallet.getByTestId('challenge').textContent())?.replace(/\D/g, ''),
+      (shown) => shown === challenge,
+      15_000,
+    );
+    expect(challenge).not.toBe(firstChallenge.replace(/\D/g, ''));
+    expect(await wallet.getByTestId('reissued').isVisible()).toBe(true);
+    const shown = (await wallet.getByTestId('match-number').textContent())?.trim() ?? '';
+    expect(shown).toBe(number);
+    expect(await wallet.getByTestId('challenge-qr').getAttribute('data-uri')).toContain(
+      `c=${challenge}`,
+    );
+    await screenshot(wallet, 'newcomer-03-keeper-reissued');
     await app.getByTestId('nav-requests').click();
     const field = app.locator('[data-testid^="approve-"][data-testid$="-number"]').first();
     await visible(field, 10_000);
     expect(await app.locator('[data-testid^="request-"][data-testid$="-first-time"]').count()).toBe(
       1,
     );
-    await field.fill(number);
+    // The number typed is the one the keeper shows.
+    await field.fill(shown);
     await app.locator('[data-testid^="approve-"][data-testid$="-submit"]').first().click();
 
     // The keeper, still waiting in its own tab, signs the newcomer in.

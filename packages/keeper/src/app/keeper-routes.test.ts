@@ -96,12 +96,58 @@ describe('login through Cipherpad', () => {
     const browser = keeper.browser();
     const { id } = (await browser.call('POST', '/api/login', { email: 'poll@example.com' })).json();
     const pending = await browser.call('GET', `/api/login/${id}/status`);
-    expect(pending.json()).toEqual({ status: 'pending', signedIn: false });
     const confirmation = fake.last();
+    expect(pending.json()).toEqual({
+      status: 'pending',
+      signedIn: false,
+      challenge: confirmation.challenge,
+      uri: confirmation.uri,
+      matchNumber: confirmation.matchNumber,
+      expiresAt: confirmation.expiresAt,
+    });
     setTimeout(() => fake.approve(confirmation.id), 50);
     const approved = await browser.call('GET', `/api/login/${id}/status?wait=5`);
     expect(approved.json()).toMatchObject({ status: 'confirmed', signedIn: true });
     expect((await browser.call('GET', '/api/session')).json()).toMatchObject({ signedIn: true });
+  });
+
+  it('shows the challenge Cipherpad re-issued after inline registration, and signs in with it', async () => {
+    const browser = keeper.browser();
+    const login = (
+      await browser.call('POST', '/api/login', { email: 'newcomer@example.com' })
+    ).json();
+    const first = fake.last();
+    const waiting = browser.call('GET', `/api/login/${login.id}/status?wait=10`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reissued = fake.reissue(first.id);
+    const current = {
+      status: 'pending',
+      signedIn: false,
+      challenge: reissued.challenge,
+      uri: reissued.uri,
+      matchNumber: reissued.matchNumber,
+      expiresAt: reissued.expiresAt,
+    };
+    const started = Date.now();
+    expect((await waiting).json()).toEqual(current);
+    expect(Date.now() - started).toBeLessThan(5000);
+    // A page still showing the first challenge is answered at once.
+    const stale = Date.now();
+    const known = await browser.call(
+      'GET',
+      `/api/login/${login.id}/status?wait=10&challenge=${login.challenge}`,
+    );
+    expect(known.json()).toEqual(current);
+    expect(Date.now() - stale).toBeLessThan(5000);
+
+    const old = await browser.call('POST', `/api/login/${login.id}/verify`, {
+      response: fakeResponse(login.challenge),
+    });
+    expect(old.json()).toMatchObject({ error: 'ERR_RESPONSE_REJECTED' });
+    const fresh = await browser.call('POST', `/api/login/${login.id}/verify`, {
+      response: fakeResponse(reissued.challenge),
+    });
+    expect(fresh.json()).toMatchObject({ signedIn: true });
   });
 
   it('does not let another browser finish someone else’s login', async () => {
@@ -305,6 +351,62 @@ describe('transfers confirmed with Cipherpad (Payment mode)', () => {
     expect(deliveries.map((d) => d.statusCode)).toEqual([204, 204, 204, 204]);
     expect((await payer.call('GET', `/api/transfers/${held.id}`)).json().status).toBe('completed');
     expect((await purse(payer)).balance).toBe('973.50');
+  });
+
+  it('shows the held transfer’s re-issued challenge, number and expiry, and only they confirm it', async () => {
+    // A payer of its own: the other cases count this describe's payer's balance.
+    const payer = await signIn('reissued@example.com');
+    expect((await setMethod(payer, { method: 'cipherpad' })).json()).toMatchObject({
+      applied: true,
+    });
+    const held = (
+      await payer.call('POST', '/api/transfers', { currency: 'Z', to: payeePurse, amount: '2' })
+    ).json();
+    const first = fake.last();
+    expect(held.confirmation).toMatchObject({
+      challenge: first.challenge,
+      matchNumber: first.matchNumber,
+    });
+    const waiting = payer.call('GET', `/api/transfers/${held.id}/status?wait=10`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reissued = fake.reissue(first.id);
+    const current = {
+      method: 'cipherpad',
+      challenge: reissued.challenge,
+      uri: reissued.uri,
+      matchNumber: reissued.matchNumber,
+      expiresAt: reissued.expiresAt,
+    };
+    const started = Date.now();
+    const polled = (await waiting).json();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(polled).toMatchObject({ status: 'held', confirmation: current });
+    // Recorded: the plain read and a page opened again show the same.
+    expect(
+      (await payer.call('GET', `/api/transfers/${held.id}`)).json().confirmation,
+    ).toMatchObject(current);
+    const row = await keeper.services.db
+      .selectFrom('transfers')
+      .select(['challenge', 'match_number', 'uri', 'expires_at'])
+      .where('id', '=', held.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      challenge: reissued.challenge,
+      match_number: reissued.matchNumber,
+      uri: reissued.uri,
+      expires_at: reissued.expiresAt,
+    });
+
+    const old = await payer.call('POST', `/api/transfers/${held.id}/confirm`, {
+      response: fakeResponse(held.confirmation.challenge, '2', payeePurse),
+    });
+    expect(old.json()).toMatchObject({ error: 'ERR_RESPONSE_REJECTED' });
+    const fresh = await payer.call('POST', `/api/transfers/${held.id}/confirm`, {
+      response: fakeResponse(reissued.challenge, '2', payeePurse),
+    });
+    expect(fresh.json()).toMatchObject({ status: 'completed' });
+    expect((await purse(payer)).balance).toBe('998.00');
+    expect(await auditLedger(keeper.services.db)).toEqual([]);
   });
 
   it('cancels a denied transfer with no money moved', async () => {

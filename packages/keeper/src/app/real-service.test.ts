@@ -170,6 +170,64 @@ describe('keeper with the real Cipherpad service', () => {
     expect(await auditLedger(keeper.services.db)).toEqual([]);
   });
 
+  it('shows the challenge and number the service re-issued after inline registration', async () => {
+    const email = 'inline-newcomer@example.com';
+    const browser = keeper.browser();
+    const login = (await browser.call('POST', '/api/login', { email })).json();
+    const confirmationId = new URL(
+      login.uri.replace(/^cipherpad:/, 'cipherpad://x/'),
+    ).searchParams.get('i');
+    const page = {
+      method: 'POST' as const,
+      headers: { 'x-page-token': new URL(login.confirmUrl).searchParams.get('token') as string },
+    };
+    // The person registers inline on the confirm page the keeper links to.
+    expect(
+      (await service.app.inject({ ...page, url: `/v1/confirm-pages/${confirmationId}/hold` }))
+        .statusCode,
+    ).toBe(200);
+    const newcomer = await enroll(service, email, '+442079460103');
+    const waiting = browser.call(
+      'GET',
+      `/api/login/${login.id}/status?wait=10&challenge=${login.challenge}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const rebound = (
+      await service.app.inject({ ...page, url: `/v1/confirm-pages/${confirmationId}/rebind` })
+    ).json();
+    expect(rebound.challenge).not.toBe(login.challenge);
+    const started = Date.now();
+    expect((await waiting).json()).toEqual({
+      status: 'pending',
+      signedIn: false,
+      challenge: rebound.challenge,
+      uri: rebound.uri,
+      matchNumber: rebound.matchNumber,
+      expiresAt: rebound.expiresAt,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    const old = await browser.call('POST', `/api/login/${login.id}/verify`, {
+      response: await computeResponse(newcomer.ocraKey, {
+        mode: 'authorization',
+        challenge: login.challenge,
+      }),
+    });
+    expect(old.json().error).toBe('ERR_RESPONSE_REJECTED');
+    // The number the keeper now shows approves it in the app.
+    const approved = await deviceRequest(
+      service,
+      newcomer,
+      'POST',
+      `/v1/device/requests/${confirmationId}/approve`,
+      { number: rebound.matchNumber },
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(
+      (await browser.call('GET', `/api/login/${login.id}/status?wait=5`)).json(),
+    ).toMatchObject({ signedIn: true });
+  });
+
   it('commits a transfer approved online from the service’s own webhook, signed by its dispatcher and checked by the keeper', async () => {
     const payer = await enroll(service, 'hookpayer@example.com', '+442079460102');
     const browser = keeper.browser();

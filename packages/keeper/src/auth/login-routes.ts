@@ -118,14 +118,27 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { wait?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { wait?: string; challenge?: string } }>(
     '/api/login/:id/status',
-    { schema: { params: idParams, querystring: waitQuery } },
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            ...waitQuery.properties,
+            // The challenge the page shows: the long poll answers at once when it was re-issued.
+            challenge: { type: 'string', pattern: '^[0-9]{1,16}$' },
+          },
+        },
+      },
+    },
     async (request, reply) => {
       const login = await pendingLogin(services, request);
       const state = await services.cipherpad.getConfirmation(
         login.confirmation_id,
         waitSeconds(request.query),
+        request.query.challenge,
       );
       if (state.status === 'confirmed') return finish(services, login, reply);
       if (state.status !== 'pending') {
@@ -135,7 +148,19 @@ export async function loginRoutes(app: FastifyInstance, services: KeeperServices
           .where('id', '=', login.id)
           .execute();
       }
-      return { status: state.status, signedIn: false };
+      // Still pending: what the person answers now (re-issued after inline registration).
+      return {
+        status: state.status,
+        signedIn: false,
+        ...(state.status === 'pending' && state.challenge
+          ? {
+              challenge: state.challenge,
+              ...(state.uri ? { uri: state.uri } : {}),
+              ...(state.matchNumber ? { matchNumber: state.matchNumber } : {}),
+              ...(state.expiresAt ? { expiresAt: state.expiresAt } : {}),
+            }
+          : {}),
+      };
     },
   );
 

@@ -36,6 +36,14 @@ export interface ConfirmationState {
   readonly expiresAt?: number;
   readonly confirmedAt?: number;
   readonly method?: 'response' | 'approval';
+  /**
+   * While pending (`GET /v1/confirmations/:id`): what the person answers
+   * now. Inline registration on Cipherpad's page re-issues them, so these,
+   * not the creation's, are the ones to show.
+   */
+  readonly challenge?: string;
+  readonly uri?: string;
+  readonly matchNumber?: string;
 }
 
 /** `POST /v1/sms-confirmations` → 201. */
@@ -53,7 +61,16 @@ export interface Cipherpad {
     idempotencyKey?: string,
   ): Promise<CreatedConfirmation>;
   verifyConfirmation(id: string, response: string): Promise<ConfirmationState>;
-  getConfirmation(id: string, waitSeconds?: number): Promise<ConfirmationState>;
+  /**
+   * Where a confirmation stands, long-polling up to `waitSeconds` for a
+   * change; with `knownChallenge` (the one shown) the answer comes at once
+   * when Cipherpad has re-issued it.
+   */
+  getConfirmation(
+    id: string,
+    waitSeconds?: number,
+    knownChallenge?: string,
+  ): Promise<ConfirmationState>;
   createSmsConfirmation(
     phone: string,
     operation: Exclude<ConfirmationOperation, { type: 'login' }>,
@@ -179,10 +196,14 @@ export function createCipherpadClient(options: {
       ),
     verifyConfirmation: (confirmationId, response) =>
       call('POST', `/v1/confirmations/${id(confirmationId)}/verify`, { response }),
-    getConfirmation: (confirmationId, waitSeconds) =>
-      call('GET', `/v1/confirmations/${id(confirmationId)}${waitQuery(waitSeconds)}`, undefined, {
+    getConfirmation: (confirmationId, waitSeconds, knownChallenge) => {
+      const wait = waitQuery(waitSeconds);
+      const known =
+        wait && knownChallenge ? `&challenge=${encodeURIComponent(knownChallenge)}` : '';
+      return call('GET', `/v1/confirmations/${id(confirmationId)}${wait}${known}`, undefined, {
         waitSeconds: waitSeconds ?? 0,
-      }),
+      });
+    },
     createSmsConfirmation: (phone, operation, idempotencyKey) =>
       call(
         'POST',

@@ -10,6 +10,8 @@ export interface FakeConfirmation {
   operation: { type: string; name?: string; amount?: string; currency?: string; purse?: string };
   status: 'pending' | 'confirmed' | 'denied' | 'expired' | 'failed';
   challenge: string;
+  uri: string;
+  matchNumber: string;
   /** The one answer that confirms it (the fake's stand-in for OCRA / the SMS code). */
   code: string;
   attemptsLeft: number;
@@ -98,6 +100,8 @@ export class FakeCipherpad {
           operation: body.operation,
           status: 'pending',
           challenge,
+          uri: '',
+          matchNumber: String(randomInt(10, 100)),
           code:
             kind === 'sms'
               ? String(randomInt(0, 1_000_000)).padStart(6, '0')
@@ -109,6 +113,7 @@ export class FakeCipherpad {
           attemptsLeft: 3,
           expiresAt: Date.now() + 5 * 60_000,
         };
+        confirmation.uri = this.#uri(confirmation);
         this.confirmations.set(id, confirmation);
         const answer =
           kind === 'sms'
@@ -118,10 +123,8 @@ export class FakeCipherpad {
                 status: 'pending',
                 mode: payment ? 'payment' : 'authorization',
                 challenge,
-                uri: payment
-                  ? `cipherpad:p?c=${challenge}&p=${body.operation.purse}&a=${body.operation.amount}&cur=${body.operation.currency}&s=Keeper%20Demo&i=${id}&u=${this.url}/`
-                  : `cipherpad:l?c=${challenge}&s=Keeper%20Demo&i=${id}&u=${this.url}/`,
-                matchNumber: String(randomInt(10, 100)),
+                uri: confirmation.uri,
+                matchNumber: confirmation.matchNumber,
                 expiresAt: confirmation.expiresAt,
                 confirmUrl: `${this.url}/confirm.html?id=${id}&token=t`,
               };
@@ -177,8 +180,10 @@ export class FakeCipherpad {
             .code(404)
             .send({ error: 'ERR_CONFIRMATION_NOT_FOUND', message: 'not found' });
         }
-        const wait = Math.min(30, Number((request.query as { wait?: string }).wait ?? 0));
-        if (confirmation.status === 'pending' && wait > 0) {
+        const query = request.query as { wait?: string; challenge?: string };
+        const wait = Math.min(30, Number(query.wait ?? 0));
+        const stale = query.challenge !== undefined && query.challenge !== confirmation.challenge;
+        if (confirmation.status === 'pending' && wait > 0 && !stale) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, wait * 1000);
             const list = this.#waiters.get(id) ?? [];
@@ -196,6 +201,13 @@ export class FakeCipherpad {
           operation: confirmation.operation,
           expiresAt: confirmation.expiresAt,
           ...(confirmation.method ? { method: confirmation.method } : {}),
+          ...(confirmation.status === 'pending' && kind === 'app'
+            ? {
+                challenge: confirmation.challenge,
+                uri: confirmation.uri,
+                matchNumber: confirmation.matchNumber,
+              }
+            : {}),
         };
       };
 
@@ -214,8 +226,45 @@ export class FakeCipherpad {
 
   #set(confirmation: FakeConfirmation, status: FakeConfirmation['status']): void {
     confirmation.status = status;
-    for (const wake of this.#waiters.get(confirmation.id) ?? []) wake();
-    this.#waiters.delete(confirmation.id);
+    this.#wake(confirmation.id);
+  }
+
+  #wake(id: string): void {
+    for (const wake of this.#waiters.get(id) ?? []) wake();
+    this.#waiters.delete(id);
+  }
+
+  #uri(c: FakeConfirmation): string {
+    return c.operation.type === 'payment'
+      ? `cipherpad:p?c=${c.challenge}&p=${c.operation.purse}&a=${c.operation.amount}&cur=${c.operation.currency}&s=Keeper%20Demo&i=${c.id}&u=${this.url}/`
+      : `cipherpad:l?c=${c.challenge}&s=Keeper%20Demo&i=${c.id}&u=${this.url}/`;
+  }
+
+  /**
+   * The person registers inline on the confirm page: the confirmation gets
+   * a fresh challenge, number and expiry, and the earlier answer stops
+   * working, as Cipherpad's `rebind` does.
+   */
+  reissue(id: string): FakeConfirmation {
+    const confirmation = this.confirmations.get(id);
+    if (confirmation?.kind !== 'app') throw new Error(`no confirmation ${id}`);
+    let challenge = confirmation.challenge;
+    while (challenge === confirmation.challenge)
+      challenge = String(randomInt(0, 100_000_000)).padStart(8, '0');
+    const { operation } = confirmation;
+    const payment = operation.type === 'payment';
+    confirmation.challenge = challenge;
+    confirmation.code = fakeResponse(
+      challenge,
+      payment ? operation.amount : undefined,
+      operation.purse,
+    );
+    confirmation.matchNumber = String(randomInt(10, 100));
+    confirmation.uri = this.#uri(confirmation);
+    confirmation.attemptsLeft = 3;
+    confirmation.expiresAt = Date.now() + 5 * 60_000 + 1000;
+    this.#wake(id);
+    return confirmation;
   }
 
   /** The newest confirmation (of a kind), as the person's app would see it. */

@@ -61,6 +61,25 @@ const recordConfirmation = prepareQuery(
 );
 
 /**
+ * Records what a held transfer's confirmation asks now, after Cipherpad
+ * re-issued it (inline registration): only while held, only if it changed.
+ */
+const recordReissue = prepareQuery(
+  (db, p: { id: string; challenge: string; uri: string; matchNumber: string; expiresAt: number }) =>
+    db
+      .updateTable('transfers')
+      .set({
+        challenge: p.challenge,
+        uri: p.uri,
+        match_number: p.matchNumber,
+        expires_at: p.expiresAt,
+      })
+      .where('id', '=', p.id)
+      .where('status', '=', 'held')
+      .returningAll(),
+);
+
+/**
  * Asks for the confirmation of a held transfer: a Payment-mode confirmation
  * of Cipherpad for the payer's email, or an SMS code to the payer's phone,
  * for exactly this amount and recipient purse. The transfer's id is the
@@ -140,17 +159,51 @@ export async function settleTransfer(
   }
 }
 
-/** Asks Cipherpad where a held transfer's confirmation stands (long-polling up to `wait` s) and applies it. */
+/**
+ * Asks Cipherpad where a held transfer's confirmation stands (long-polling
+ * up to `wait` s) and applies it. A confirmation still pending whose
+ * challenge, number or expiry changed (the payer registered inline on
+ * Cipherpad's page, which re-issues them) is recorded, so the payer's page
+ * shows what works now; the long poll is told the challenge shown and
+ * answers at once when it is no longer the current one.
+ */
 export async function refreshTransfer(
   services: KeeperServices,
   transfer: Transfer,
   wait = 0,
 ): Promise<Transfer> {
   if (transfer.status !== 'held' || !transfer.confirmation_id) return transfer;
-  const state =
-    transfer.confirmation === 'sms'
-      ? await services.cipherpad.getSmsConfirmation(transfer.confirmation_id, wait)
-      : await services.cipherpad.getConfirmation(transfer.confirmation_id, wait);
+  if (transfer.confirmation === 'sms') {
+    const sms = await services.cipherpad.getSmsConfirmation(transfer.confirmation_id, wait);
+    return settleTransfer(services, transfer.id, sms);
+  }
+  const state = await services.cipherpad.getConfirmation(
+    transfer.confirmation_id,
+    wait,
+    transfer.challenge ?? undefined,
+  );
+  if (
+    state.status === 'pending' &&
+    state.challenge &&
+    state.uri &&
+    state.matchNumber &&
+    state.expiresAt &&
+    (state.challenge !== transfer.challenge ||
+      state.uri !== transfer.uri ||
+      state.matchNumber !== transfer.match_number ||
+      state.expiresAt !== transfer.expires_at)
+  ) {
+    const [recorded] = (
+      await recordReissue(services.db, {
+        id: transfer.id,
+        challenge: state.challenge,
+        uri: state.uri,
+        matchNumber: state.matchNumber,
+        expiresAt: state.expiresAt,
+      })
+    ).rows;
+    if (recorded) return recorded;
+  }
   return settleTransfer(services, transfer.id, state);
 }
 

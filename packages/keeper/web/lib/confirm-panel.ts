@@ -18,6 +18,17 @@ import { qrImage } from './qr-view.js';
 /** Where a confirmation stands, as the keeper's status endpoints say it. */
 export type Outcome = 'pending' | 'confirmed' | 'denied' | 'expired' | 'failed' | 'cancelled';
 
+/**
+ * What the person answers now: Cipherpad re-issues a confirmation's
+ * challenge and number after inline registration (docs/confirmation-api.md).
+ */
+export interface ShownChallenge {
+  readonly challenge?: string;
+  readonly uri?: string;
+  readonly matchNumber?: string;
+  readonly expiresAt?: number;
+}
+
 /** What the confirmation window shows and does. */
 export interface ConfirmPanelOptions {
   readonly title: MessageKey;
@@ -60,6 +71,8 @@ export function confirmPanel(options: ConfirmPanelOptions): {
   element: HTMLElement;
   heading: HTMLElement;
   stop(): void;
+  /** Shows the challenge, QR code, number and expiry the confirmation has now. */
+  update(shown: ShownChallenge): void;
 } {
   const sms = options.channel === 'sms';
   const length = sms ? 6 : 8;
@@ -145,12 +158,25 @@ export function confirmPanel(options: ConfirmPanelOptions): {
     });
   });
 
-  const parts: (HTMLElement | null)[] = [heading];
+  // Said once the challenge was re-issued (inline registration on Cipherpad's page).
+  const reissued = h('p', {
+    class: 'hint',
+    role: 'status',
+    text: tr('confirm.reissued'),
+    testid: 'reissued',
+  });
+  show(reissued, false);
+  const parts: (HTMLElement | null)[] = [heading, reissued];
   if (options.payment)
     parts.push(
       h('p', { class: 'payment-details', text: options.payment, testid: 'payment-details' }),
     );
   const online = !sms && options.matchNumber !== undefined;
+  const matchNumber = h(
+    'p',
+    { class: 'match-number', testid: 'match-number' },
+    String(options.matchNumber),
+  );
   if (online) {
     parts.push(
       h(
@@ -158,11 +184,19 @@ export function confirmPanel(options: ConfirmPanelOptions): {
         { class: 'match card' },
         h('h3', { text: tr('confirm.match') }),
         h('p', { text: tr('confirm.matchText') }),
-        h('p', { class: 'match-number', testid: 'match-number' }, String(options.matchNumber)),
+        matchNumber,
         waitStatus,
       ),
     );
   }
+  const spaced = (challenge: string) => challenge.replace(/^(\d{4})(\d{4})$/, '$1 $2');
+  const digits = h(
+    'strong',
+    { class: 'digits', testid: 'challenge' },
+    spaced(options.challenge ?? ''),
+  );
+  let qr: SVGSVGElement | null = options.uri ? qrImage(options.uri, 'challenge-qr') : null;
+  const grid = h('div', { class: 'challenge-grid' });
   const offline = h('div', { class: 'offline card stack' });
   if (sms) {
     offline.append(
@@ -174,35 +208,25 @@ export function confirmPanel(options: ConfirmPanelOptions): {
     if (online) offline.append(h('h3', { text: tr('confirm.orType') }));
     offline.append(
       h('p', { text: tr(options.payment ? 'confirm.paymentScan' : 'confirm.scanOrType') }),
-      h(
-        'div',
-        { class: 'challenge-grid' },
-        options.uri ? qrImage(options.uri, 'challenge-qr') : null,
-        h(
-          'p',
-          { class: 'challenge-digits' },
-          h('span', { class: 'label', text: tr('confirm.challenge') }),
-          h(
-            'strong',
-            { class: 'digits', testid: 'challenge' },
-            (options.challenge ?? '').replace(/^(\d{4})(\d{4})$/, '$1 $2'),
-          ),
-        ),
-      ),
+      grid,
       form,
     );
   }
+  grid.append(
+    ...(qr ? [qr] : []),
+    h(
+      'p',
+      { class: 'challenge-digits' },
+      h('span', { class: 'label', text: tr('confirm.challenge') }),
+      digits,
+    ),
+  );
   parts.push(offline);
-  if (options.expiresAt) {
-    const expiresAt = options.expiresAt;
-    parts.push(
-      h('p', {
-        class: 'hint',
-        testid: 'valid-until',
-        text: () => tr('confirm.validUntil', { time: formatTime(expiresAt) })(),
-      }),
-    );
-  }
+  let expiresAt = options.expiresAt;
+  const validUntilText = () =>
+    expiresAt ? tr('confirm.validUntil', { time: formatTime(expiresAt) })() : '';
+  const validUntil = h('p', { class: 'hint', testid: 'valid-until', text: validUntilText });
+  if (expiresAt) parts.push(validUntil);
   if (options.confirmUrl) {
     parts.push(
       h(
@@ -260,12 +284,35 @@ export function confirmPanel(options: ConfirmPanelOptions): {
     }
   })();
 
+  let shownChallenge = options.challenge;
   return {
     element,
     heading,
     stop() {
       finished = true;
       controller.abort();
+    },
+    update(shown) {
+      if (finished || sms) return;
+      if (shown.challenge && shown.challenge !== shownChallenge) {
+        // A re-issued challenge: the old one no longer works, so what was typed for it goes.
+        shownChallenge = shown.challenge;
+        digits.textContent = spaced(shown.challenge);
+        input.value = '';
+        clearProblem(errors, input);
+        show(reissued, true);
+      }
+      if (shown.uri && shown.uri !== qr?.dataset.uri) {
+        const next = qrImage(shown.uri, 'challenge-qr');
+        if (qr) qr.replaceWith(next);
+        else grid.prepend(next);
+        qr = next;
+      }
+      if (shown.matchNumber) matchNumber.textContent = shown.matchNumber;
+      if (shown.expiresAt && shown.expiresAt !== expiresAt) {
+        expiresAt = shown.expiresAt;
+        bind(validUntil, validUntilText);
+      }
     },
   };
 }

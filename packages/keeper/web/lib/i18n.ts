@@ -28,6 +28,8 @@ const en = {
   'confirm.matchText': 'Open Cipherpad on your phone and enter this number to approve:',
   'confirm.waiting': 'Waiting for your approval…',
   'confirm.waitPaused': 'Connection lost; still waiting…',
+  'confirm.reissued':
+    'Your registration gave this confirmation a new challenge and number: use the ones below.',
   'confirm.orType': 'Or type the response',
   'confirm.scanOrType': 'Scan the QR code with the app, or type the challenge into it:',
   'confirm.paymentScan':
@@ -116,6 +118,8 @@ const ru: Record<MessageKey, string> = {
   'confirm.matchText': 'Откройте Cipherpad на телефоне и введите это число, чтобы одобрить:',
   'confirm.waiting': 'Ждём вашего одобрения…',
   'confirm.waitPaused': 'Связь прервалась; продолжаем ждать…',
+  'confirm.reissued':
+    'После регистрации у подтверждения новый вызов и число: используйте те, что ниже.',
   'confirm.orType': 'Или введите ответ',
   'confirm.scanOrType': 'Отсканируйте QR-код приложением или введите в него вызов:',
   'confirm.paymentScan':

@@ -16,6 +16,11 @@ interface LoginState {
   readonly status: Outcome;
   readonly signedIn: boolean;
   readonly csrfToken?: string;
+  /** While pending: what the person answers now (re-issued after inline registration). */
+  readonly challenge?: string;
+  readonly uri?: string;
+  readonly matchNumber?: string;
+  readonly expiresAt?: number;
 }
 
 /** The login page: email → Cipherpad `login` confirmation (challenge, QR, number to match) → wallet. */
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
         if (state.signedIn) signedIn(state);
         return state.status === 'confirmed' && !state.signedIn ? 'pending' : state.status;
       };
+      let shown = login.challenge;
       const panel = confirmPanel({
         title: 'login.confirmTitle',
         channel: 'cipherpad',
@@ -101,7 +107,17 @@ async function main(): Promise<void> {
         verify: async (response) =>
           outcomeOf(await api<LoginState>('POST', `${path}/verify`, { body: { response } })),
         poll: async (signal) => {
-          const state = await api<LoginState>('GET', `${path}/status?wait=25`, { signal });
+          // With the challenge shown, the keeper answers at once when it was re-issued.
+          const state = await api<LoginState>(
+            'GET',
+            `${path}/status?wait=25&challenge=${encodeURIComponent(shown)}`,
+            { signal },
+          );
+          // Registering inline on Cipherpad's page re-issues the challenge and number.
+          if (state.status === 'pending' && state.challenge) {
+            shown = state.challenge;
+            panel.update(state);
+          }
           if (state.status === 'confirmed' && !state.signedIn) {
             // The typed response opened the session at the same moment: it is in the cookie.
             location.assign('/wallet.html');

@@ -317,6 +317,8 @@ function transferForm(
             headers: { ...BACKGROUND },
           });
           transfer = settled;
+          // Registering inline on Cipherpad's page re-issues the challenge and number.
+          if (settled.status === 'held') panel.update(settled.confirmation);
           return outcomeOf(settled);
         },
         done: () => finished(transfer),

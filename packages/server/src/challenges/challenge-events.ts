@@ -14,3 +14,12 @@ export function announceClosed(services: Services, email: string | null, id: str
   if (email !== null) services.events.publish(accountTopic(email), { type: 'closed', id });
   services.events.publish(challengeTopic(id), { type: 'changed', id });
 }
+
+/**
+ * Tells the site waiting on a pending challenge that it changed while
+ * pending: re-issued with a new challenge and number, or its expiry moved
+ * (inline registration, flow 3), so its long poll answers with the new one.
+ */
+export function announceReissued(services: Services, id: string): void {
+  services.events.publish(challengeTopic(id), { type: 'changed', id });
+}

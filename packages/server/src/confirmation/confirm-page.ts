@@ -1,7 +1,7 @@
 import { runTransaction } from '@cipherpad/storage';
 import type { FastifyRequest } from 'fastify';
 import { bindChallenge, holdUnbound } from '../challenges/bind-challenge.js';
-import { announceRequest } from '../challenges/challenge-events.js';
+import { announceReissued, announceRequest } from '../challenges/challenge-events.js';
 import type { ChallengeMode, ConfirmationStatus } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
@@ -175,6 +175,7 @@ export async function holdConfirmation(
   if (row.account_id !== null) throw new ServiceError('ERR_CONFIRMATION_BOUND');
   const until = row.created_at + services.policy.confirmationRegistrationWindowMs;
   await holdUnbound(services.db, id, now, until);
+  announceReissued(services, id);
   const fresh = await loadConfirmation(services.db, id);
   if (!fresh) throw new ServiceError('ERR_CONFIRMATION_NOT_FOUND');
   return view(services, fresh, await signedInAccount(services, request));
@@ -229,6 +230,7 @@ export async function rebindConfirmation(
     assertPending(fresh, services.clock.now());
     throw new ServiceError('ERR_CHALLENGE_CLOSED');
   }
+  announceReissued(services, id);
   const consented = await hasConsent(services.db, account.id, row.site_id);
   announceRequest(services, row.email, {
     id,

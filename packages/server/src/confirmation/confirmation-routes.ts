@@ -113,14 +113,21 @@ async function routes(app: FastifyInstance, services: Services): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { wait?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { wait?: string; challenge?: string } }>(
     '/v1/confirmations/:id',
     {
       schema: {
         summary: 'The status of a confirmation, optionally long-polled (site)',
         security: siteSecurity,
         params: idParams,
-        querystring: waitQuery,
+        querystring: {
+          type: 'object',
+          properties: {
+            ...waitQuery.properties,
+            // The challenge the site shows: the long poll answers at once when it was re-issued.
+            challenge: { type: 'string', maxLength: 64 },
+          },
+        },
         response: { 200: confirmationViewSchema, '4xx': errorBody },
       },
     },
@@ -132,6 +139,7 @@ async function routes(app: FastifyInstance, services: Services): Promise<void> {
         request.params.id,
         Math.min(Number(request.query.wait ?? 0), MAX_WAIT_SECONDS),
         AbortSignal.any([closing.signal, connectionClosed(reply)]),
+        request.query.challenge,
       );
     },
   );

@@ -50,6 +50,15 @@ export interface ConfirmationView {
   readonly confirmedAt?: number;
   readonly deviceId?: string;
   readonly method?: 'response' | 'approval';
+  /**
+   * While pending, what the person answers now: the challenge, its QR URI
+   * and the number to match. Inline registration re-issues them
+   * (`POST /v1/confirm-pages/:id/rebind`), so a site shows these, not the
+   * ones of its `POST /v1/confirmations`.
+   */
+  readonly challenge?: string;
+  readonly uri?: string;
+  readonly matchNumber?: string;
 }
 
 /** The columns {@link loadConfirmation} reads. */
@@ -179,5 +188,8 @@ export const confirmationViewSchema = {
     confirmedAt: { type: 'number' },
     deviceId: { type: 'string' },
     method: { type: 'string', enum: ['response', 'approval'] },
+    challenge: { type: 'string' },
+    uri: { type: 'string' },
+    matchNumber: { type: 'string' },
   },
 } as const;

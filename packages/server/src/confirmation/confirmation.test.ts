@@ -811,6 +811,81 @@ describe('security site page', () => {
     expect((await status(confirmation.id)).json().status).toBe('confirmed');
   });
 
+  it('gives the site the re-issued challenge after inline registration; only it verifies', async () => {
+    const email = 'reissued@example.com';
+    const payment = { type: 'payment', amount: '7.25', currency: 'WMZ', purse: 'Z123456789012' };
+    const confirmation = await created(email, payment);
+    const headers = { 'x-page-token': tokenOf(confirmation.confirmUrl) };
+    // Pending, with or without an account, the site reads what it was given.
+    expect((await status(confirmation.id)).json()).toMatchObject({
+      status: 'pending',
+      challenge: confirmation.challenge,
+      uri: confirmation.uri,
+      matchNumber: confirmation.matchNumber,
+      expiresAt: confirmation.expiresAt,
+    });
+    await service.app.inject({
+      method: 'POST',
+      url: `/v1/confirm-pages/${confirmation.id}/hold`,
+      headers,
+    });
+    const newcomer = await enroll(service, email, '+442079479998');
+    await consent(newcomer);
+
+    // A long poll under way answers when the challenge is re-issued, with the new one.
+    const waiting = service.app.inject({
+      method: 'GET',
+      url: `/v1/confirmations/${confirmation.id}?wait=10`,
+      headers: { authorization: basic(keeper) },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const rebound = await service.app.inject({
+      method: 'POST',
+      url: `/v1/confirm-pages/${confirmation.id}/rebind`,
+      headers,
+    });
+    expect(rebound.statusCode).toBe(200);
+    const page = rebound.json();
+    expect(page.challenge).not.toBe(confirmation.challenge);
+    const current = {
+      status: 'pending',
+      challenge: page.challenge,
+      uri: page.uri,
+      matchNumber: page.matchNumber,
+      expiresAt: page.expiresAt,
+    };
+    const started = Date.now();
+    expect((await waiting).json()).toMatchObject(current);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await status(confirmation.id)).json()).toMatchObject(current);
+    expect(page.uri).toContain(`c=${page.challenge}`);
+
+    // A site that still shows the old challenge is answered at once.
+    const stale = Date.now();
+    const known = await service.app.inject({
+      method: 'GET',
+      url: `/v1/confirmations/${confirmation.id}?wait=10&challenge=${confirmation.challenge}`,
+      headers: { authorization: basic(keeper) },
+    });
+    expect(known.json()).toMatchObject(current);
+    expect(Date.now() - stale).toBeLessThan(5000);
+
+    const answer = (challenge: string) =>
+      computeResponse(newcomer.ocraKey, {
+        mode: 'payment',
+        challenge,
+        amount: '7.25',
+        purse: 'Z123456789012',
+      });
+    const old = await verify(confirmation.id, await answer(confirmation.challenge));
+    expect(old.statusCode).toBe(401);
+    expect(old.json().error).toBe('ERR_RESPONSE_REJECTED');
+    const fresh = await verify(confirmation.id, await answer(page.challenge));
+    expect(fresh.statusCode).toBe(200);
+    expect((await status(confirmation.id)).json()).toMatchObject({ status: 'confirmed' });
+    expect((await status(confirmation.id)).json().challenge).toBeUndefined();
+  });
+
   it('refuses consent from another signed-in account', async () => {
     const confirmation = await created('alice@example.com');
     const eve = await newUser();
