@@ -536,6 +536,44 @@ describe('a held transfer after the page is reloaded', () => {
     expect(await auditLedger(keeper.services.db)).toEqual([]);
   });
 
+  it('cancels all the same when Cipherpad does not answer', async () => {
+    const down = await new FakeCipherpad().start();
+    const other = await startTestKeeper({
+      cipherpadUrl: down.url,
+      clientId: down.clientId,
+      clientSecret: down.clientSecret,
+    });
+    try {
+      const browser = other.browser();
+      const { id, challenge } = (
+        await browser.call('POST', '/api/login', { email: 'offline@example.com' })
+      ).json();
+      await browser.call('POST', `/api/login/${id}/verify`, { response: fakeResponse(challenge) });
+      const change = (
+        await browser.call('POST', '/api/settings/changes', { method: 'cipherpad' })
+      ).json();
+      await browser.call('POST', `/api/settings/changes/${change.id}/verify`, {
+        response: fakeResponse(down.last().challenge),
+      });
+      const held = (
+        await browser.call('POST', '/api/transfers', {
+          currency: 'Z',
+          to: 'someone@example.com',
+          amount: '9',
+        })
+      ).json();
+      expect(held.status).toBe('held');
+      await down.stop();
+      const cancelled = await browser.call('POST', `/api/transfers/${held.id}/cancel`);
+      expect(cancelled.statusCode).toBe(200);
+      expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelReason: 'cancelled' });
+      expect(await auditLedger(other.services.db)).toEqual([]);
+    } finally {
+      await other.close();
+      await down.stop();
+    }
+  });
+
   it('of a cancellation and a confirmation sent at once, exactly one wins', async () => {
     const before = Math.round(Number((await purse(payer)).balance) * 100);
     let paid = 0;
