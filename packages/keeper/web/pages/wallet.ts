@@ -269,7 +269,15 @@ function transferForm(
     idempotencyKey = crypto.randomUUID();
   });
 
+  // The confirmation window on show, if any: whatever replaces it stops its long poll.
+  let open: { stop(): void } | null = null;
+  const closeWindow = () => {
+    open?.stop();
+    open = null;
+  };
+
   const finished = (transfer: Transfer) => {
+    closeWindow();
     const key: MessageKey = transfer.status === 'completed' ? 'wallet.done' : 'wallet.cancelled';
     result.dataset.status = transfer.status;
     result.textContent = '';
@@ -329,10 +337,9 @@ function transferForm(
     });
   });
 
-  let open: { id: string; stop(): void } | null = null;
   /** The confirmation window of a held transfer: just sent, or resumed after a reload. */
   const openConfirmation = (held: Transfer) => {
-    open?.stop();
+    closeWindow();
     let transfer = held;
     const path = `/api/transfers/${encodeURIComponent(held.id)}`;
     const c = held.confirmation;
@@ -363,10 +370,7 @@ function transferForm(
         transfer = settled;
         return outcomeOf(settled);
       },
-      done: () => {
-        open = null;
-        finished(transfer);
-      },
+      done: () => finished(transfer),
       over: async () => {
         open = null;
         const latest = await api<Transfer>('GET', path).catch(() => transfer);
@@ -382,7 +386,6 @@ function transferForm(
         }
       },
       cancel: async () => {
-        open = null;
         // Refused when it completed meanwhile: then say what it became.
         const cancelled = await api<Transfer>('POST', `${path}/cancel`)
           .catch(() => api<Transfer>('GET', path))
@@ -390,7 +393,7 @@ function transferForm(
         finished(cancelled);
       },
     });
-    open = { id: held.id, stop: panel.stop };
+    open = panel;
     area.replaceChildren(panel.element);
     focusPanel(panel);
   };
@@ -398,6 +401,7 @@ function transferForm(
   /** Says why a history action could not be done, in the transfer section's status line. */
   const refused = (error: unknown) => {
     const failure = error instanceof ApiError ? error : new ApiError('ERR_NETWORK', 0);
+    closeWindow();
     result.dataset.status = 'error';
     result.textContent = '';
     result.append(h('span', { text: () => errorText(failure.code, failure.details) }));
@@ -429,11 +433,6 @@ function transferForm(
         refused(error);
         void refresh();
         return;
-      }
-      // The window of this transfer, if open, has nothing more to wait for.
-      if (open?.id === held.id) {
-        open.stop();
-        open = null;
       }
       finished(cancelled);
     },
