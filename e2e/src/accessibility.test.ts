@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserTestsEnabled } from './support/enabled.js';
+import { RunningKeeper } from './support/keeper.js';
 import { activateApp, type Person, registerThroughTheApi, signInTyped } from './support/person.js';
 import { Stage } from './support/stage.js';
 import { visible } from './support/wait.js';
@@ -16,13 +17,13 @@ interface AxeViolation {
 }
 
 /**
- * The main screens of the security site and the phone app, in English and
- * Russian, audited with axe-core against WCAG 2.1 A and AA: no violation of
+ * The main screens of the security site and the phone app, and the
+ * keeper's sign-in page, in English and Russian, audited with axe-core against WCAG 2.1 A and AA: no violation of
  * serious or critical impact (missing labels, names, contrast, landmarks,
  * language). The pages run with their CSP lifted here only so the checker
  * can be injected; every other browser test keeps it in force.
  */
-describe.runIf(browserTestsEnabled)('accessibility of the site and the app', () => {
+describe.runIf(browserTestsEnabled)('accessibility of the site, the app and the keeper', () => {
   for (const locale of ['en-US', 'ru-RU']) {
     describe(locale, () => {
       const person: Person = {
@@ -61,6 +62,17 @@ describe.runIf(browserTestsEnabled)('accessibility of the site and the app', () 
           expect(scrollWidth, path).toBeLessThanOrEqual(innerWidth);
         }
         await page.close();
+      });
+
+      it('the keeper’s sign-in page', async () => {
+        const keeper = await RunningKeeper.start(stage.service);
+        try {
+          await stage.site.goto(`${keeper.url}/`);
+          await visible(stage.site.getByTestId('email'));
+          expect(await seriousViolations(stage.site), 'keeper sign-in').toEqual([]);
+        } finally {
+          await keeper.stop();
+        }
       });
 
       it('the app from its welcome screen to answering, and the signed-in site', async () => {

@@ -7,7 +7,7 @@ import { RunningKeeper } from './support/keeper.js';
 import { newestCode } from './support/outbox.js';
 import { activateApp, appResponse, type Person, registerThroughTheApi } from './support/person.js';
 import { Stage } from './support/stage.js';
-import { attribute, text, visible } from './support/wait.js';
+import { attribute, text, until, visible } from './support/wait.js';
 
 /**
  * Issue 4's journey: a person with Cipherpad and the phone app logs in to
@@ -47,6 +47,17 @@ describe.runIf(browserTestsEnabled)('a person paying with the keeper', () => {
   afterAll(async () => {
     await keeper?.stop();
     await stage?.close();
+  });
+
+  it('serves its favicon, and every page links it', async () => {
+    await wallet.goto(`${keeper.url}/`);
+    await visible(wallet.getByTestId('email'));
+    expect(await wallet.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.ico');
+    const icon = await wallet.request.get(`${keeper.url}/favicon.ico`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toBe('image/x-icon');
+    // An ICO file: reserved 0, type 1 (icon), one image.
+    expect([...(await icon.body()).subarray(0, 6)]).toEqual([0, 0, 1, 0, 1, 0]);
   });
 
   it('logs in to the keeper through Cipherpad, allowing the keeper in the app the first time', async () => {
@@ -125,6 +136,64 @@ describe.runIf(browserTestsEnabled)('a person paying with the keeper', () => {
     expect(await balance('Z')).toBe(before - 1);
   });
 
+  it('resumes a held transfer from the history after the page is reloaded', async () => {
+    const before = await balance('Z');
+    await startTransfer('4', 'Lamp');
+    const uri = await attribute(wallet.getByTestId('challenge-qr'), 'data-uri', /^cipherpad:/);
+    const number = (await text(wallet.getByTestId('match-number'), /^\s*\d{2}\s*$/)).trim();
+    const validUntil = await wallet.getByTestId('valid-until').textContent();
+
+    await wallet.reload();
+    await visible(wallet.getByTestId('transfer-form'));
+    expect(await wallet.getByTestId('confirm-panel').count()).toBe(0);
+    const held = wallet.locator('[data-testid="history-row"][data-status="held"]');
+    expect(await held.count()).toBe(1);
+    expect(await held.getByTestId('history-status').textContent()).toMatch(/waiting/i);
+    await screenshot(wallet, 'keeper-07a-held-after-reload');
+    await held.getByTestId('history-resume').click();
+
+    // The same confirmation, still pending: its QR code, number to match and expiry.
+    await visible(wallet.getByTestId('confirm-panel'));
+    expect(await attribute(wallet.getByTestId('challenge-qr'), 'data-uri', /^cipherpad:/)).toBe(
+      uri,
+    );
+    expect((await wallet.getByTestId('match-number').textContent())?.trim()).toBe(number);
+    expect(await wallet.getByTestId('valid-until').textContent()).toBe(validUntil);
+    expect(await wallet.getByTestId('payment-details').textContent()).toContain('4.00');
+    await screenshot(wallet, 'keeper-07b-resumed');
+    await approveInApp(number, { firstTime: false });
+    await attribute(wallet.getByTestId('transfer-result'), 'data-status', /^completed$/, 15_000);
+    expect(await balance('Z')).toBe(before - 4);
+  });
+
+  it('cancels a held transfer from the history after the page is reloaded; nothing moves', async () => {
+    const before = await balance('Z');
+    await startTransfer('6', 'Gift');
+    const number = (await text(wallet.getByTestId('match-number'), /^\s*\d{2}\s*$/)).trim();
+    await wallet.reload();
+    const held = wallet.locator('[data-testid="history-row"][data-status="held"]');
+    await visible(held);
+    const id = await held.getAttribute('data-id');
+    await held.getByTestId('history-cancel').click();
+    await attribute(wallet.getByTestId('transfer-result'), 'data-status', /^cancelled$/, 10_000);
+    const row = wallet.locator(`[data-testid="history-row"][data-id="${id}"]`);
+    await attribute(row, 'data-status', /^cancelled$/);
+    expect(await row.getByTestId('history-resume').count()).toBe(0);
+    expect(await balance('Z')).toBe(before);
+    await screenshot(wallet, 'keeper-07c-cancelled');
+    // Cipherpad's request is left to expire: approving it now in the app moves nothing.
+    await approveInApp(number, { firstTime: false });
+    await until(
+      'the request answered in the app',
+      () => app.locator('[data-testid^="approve-"][data-testid$="-form"]').count(),
+      (forms) => forms === 0,
+      10_000,
+    );
+    await wallet.reload();
+    await attribute(row, 'data-status', /^cancelled$/);
+    expect(await balance('Z')).toBe(before);
+  });
+
   it('switches to SMS confirmation and pays with the code from the outbox', async () => {
     await wallet.getByTestId('nav-settings').click();
     await wallet.getByTestId('conf-method-sms').check();
@@ -154,8 +223,8 @@ describe.runIf(browserTestsEnabled)('a person paying with the keeper', () => {
       '[data-testid="history-row"][data-direction="out"][data-status="completed"]',
     );
     await visible(paid.first());
-    expect(await paid.count()).toBe(4);
-    await screenshot(wallet, 'keeper-07-history');
+    expect(await paid.count()).toBe(5);
+    await screenshot(wallet, 'keeper-08-history');
   });
 
   it('signs out, the page sending the CSRF token the keeper now asks of a logout', async () => {

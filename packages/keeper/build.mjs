@@ -1,10 +1,12 @@
 // Builds the keeper's pages into dist/web: one HTML page per screen, with
-// content-hashed JS (ES modules, shared chunks split out) and CSS.
+// content-hashed JS (ES modules, shared chunks split out) and CSS, and the
+// favicon at /favicon.ico (where browsers look for one, linked from every page too).
 // Usage: node build.mjs
 import { rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { faviconIco } from './favicon.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist', 'web');
@@ -21,6 +23,7 @@ const PAGES = [
 // build info says it is up to date.
 await rm(join(dist, 'assets'), { recursive: true, force: true });
 await Promise.all(PAGES.map((page) => rm(join(dist, page.file), { force: true })));
+await rm(join(dist, 'favicon.ico'), { force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: [
@@ -49,6 +52,7 @@ const outputOf = (entry) => {
   return { url: `/assets/${basename(found[0])}`, meta: found[1] };
 };
 const css = outputOf('web/keeper.css').url;
+await writeFile(join(dist, 'favicon.ico'), faviconIco());
 
 for (const page of PAGES) {
   const { url, meta } = outputOf(`web/pages/${page.entry}.ts`);
@@ -65,6 +69,7 @@ for (const page of PAGES) {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <meta name="color-scheme" content="light dark">
     <title>${page.title} · Keeper</title>
+    <link rel="icon" href="/favicon.ico" sizes="32x32">
     <link rel="stylesheet" href="${css}">
     ${preloads}
     <script type="module" src="${url}"></script>

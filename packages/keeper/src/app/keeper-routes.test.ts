@@ -506,6 +506,210 @@ describe('transfers confirmed with Cipherpad (Payment mode)', () => {
   });
 });
 
+describe('a held transfer after the page is reloaded', () => {
+  let payer: TestBrowser;
+  let payee: TestBrowser;
+  let payeePurse: string;
+
+  beforeAll(async () => {
+    payer = await signIn('reloads@example.com');
+    payee = await signIn('reloaded-shop@example.com');
+    payeePurse = (await purse(payee)).purse;
+    const turnedOn = await setMethod(payer, { method: 'cipherpad' });
+    expect(turnedOn.json()).toMatchObject({ applied: true });
+  });
+
+  const hold = async (amount: string) => {
+    const created = await payer.call('POST', '/api/transfers', {
+      currency: 'Z',
+      to: payeePurse,
+      amount,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().status).toBe('held');
+    return { held: created.json(), confirmation: fake.last() };
+  };
+
+  const webhook = (id: string, status: string) => {
+    const body = JSON.stringify({ type: `confirmation.${status}`, confirmation: { id, status } });
+    return keeper.app.inject({
+      method: 'POST',
+      url: '/webhooks/cipherpad',
+      headers: {
+        'content-type': 'application/json',
+        'cipherpad-signature': signWebhook(body, WEBHOOK_SECRET, Date.now()),
+      },
+      payload: body,
+    });
+  };
+
+  it('gives the payer back the pending confirmation (challenge, QR, number, expiry) to resume it', async () => {
+    const { held, confirmation } = await hold('7.25');
+    // A reloaded page finds it in the history, then asks for it as it stands now.
+    const history = (await payer.call('GET', '/api/transfers')).json().transfers;
+    expect(history[0]).toMatchObject({ id: held.id, status: 'held', direction: 'out' });
+    const resumed = await payer.call('GET', `/api/transfers/${held.id}/status`);
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({
+      status: 'held',
+      confirmation: {
+        method: 'cipherpad',
+        challenge: confirmation.challenge,
+        uri: held.confirmation.uri,
+        matchNumber: held.confirmation.matchNumber,
+        expiresAt: confirmation.expiresAt,
+      },
+    });
+    // The payee is told nothing of it while it is held.
+    const seen = (await payee.call('GET', `/api/transfers/${held.id}`)).json();
+    expect(seen.confirmation).toEqual({ method: 'cipherpad' });
+
+    const confirmed = await payer.call('POST', `/api/transfers/${held.id}/confirm`, {
+      response: fakeResponse(confirmation.challenge, '7.25', payeePurse),
+    });
+    expect(confirmed.json().status).toBe('completed');
+    expect((await purse(payer)).balance).toBe('992.75');
+  });
+
+  it('does not resume a transfer whose confirmation expired: it is cancelled, nothing moved', async () => {
+    const { held, confirmation } = await hold('3');
+    fake.expire(confirmation.id);
+    const resumed = (await payer.call('GET', `/api/transfers/${held.id}/status`)).json();
+    expect(resumed).toMatchObject({ status: 'cancelled', cancelReason: 'expired' });
+    expect(resumed.confirmation).toEqual({ method: 'cipherpad' });
+    expect((await purse(payer)).balance).toBe('992.75');
+  });
+
+  it('lets only its payer cancel it, with the CSRF token, once and for good', async () => {
+    const { held, confirmation } = await hold('40');
+    const stranger = await payee.call('POST', `/api/transfers/${held.id}/cancel`);
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json().error).toBe('ERR_TRANSFER_NOT_FOUND');
+    const token = payer.csrfToken;
+    payer.csrfToken = '';
+    const forged = await payer.call('POST', `/api/transfers/${held.id}/cancel`);
+    payer.csrfToken = token;
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().error).toBe('ERR_CSRF');
+    expect((await payer.call('GET', `/api/transfers/${held.id}`)).json().status).toBe('held');
+
+    const cancelled = await payer.call('POST', `/api/transfers/${held.id}/cancel`);
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelReason: 'cancelled' });
+    expect(cancelled.json().confirmation).toEqual({ method: 'cipherpad' });
+    const again = await payer.call('POST', `/api/transfers/${held.id}/cancel`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ status: 'cancelled', cancelReason: 'cancelled' });
+
+    // Cipherpad's confirmation is left to expire: approving it now moves nothing.
+    fake.approve(confirmation.id);
+    expect((await webhook(confirmation.id, 'confirmed')).statusCode).toBe(204);
+    const late = await payer.call('POST', `/api/transfers/${held.id}/confirm`, {
+      response: fakeResponse(confirmation.challenge, '40', payeePurse),
+    });
+    expect(late.json().error).toBe('ERR_TRANSFER_CLOSED');
+    expect((await payer.call('GET', `/api/transfers/${held.id}/status`)).json().status).toBe(
+      'cancelled',
+    );
+    expect((await purse(payer)).balance).toBe('992.75');
+    expect((await purse(payee)).balance).toBe('1007.25');
+    expect(await auditLedger(keeper.services.db)).toEqual([]);
+  });
+
+  it('refuses to cancel a completed transfer, or one already confirmed in the app', async () => {
+    const first = await hold('1');
+    await payer.call('POST', `/api/transfers/${first.held.id}/confirm`, {
+      response: fakeResponse(first.confirmation.challenge, '1', payeePurse),
+    });
+    const tooLate = await payer.call('POST', `/api/transfers/${first.held.id}/cancel`);
+    expect(tooLate.statusCode).toBe(409);
+    expect(tooLate.json().error).toBe('ERR_TRANSFER_CLOSED');
+
+    // Approved in the app, its webhook not yet arrived: the keeper asks Cipherpad first.
+    const second = await hold('2');
+    fake.approve(second.confirmation.id);
+    const approved = await payer.call('POST', `/api/transfers/${second.held.id}/cancel`);
+    expect(approved.statusCode).toBe(409);
+    expect(approved.json().error).toBe('ERR_TRANSFER_CLOSED');
+    expect((await payer.call('GET', `/api/transfers/${second.held.id}`)).json().status).toBe(
+      'completed',
+    );
+    expect((await purse(payer)).balance).toBe('989.75');
+    expect(await auditLedger(keeper.services.db)).toEqual([]);
+  });
+
+  it('cancels all the same when Cipherpad does not answer', async () => {
+    const down = await new FakeCipherpad().start();
+    const other = await startTestKeeper({
+      cipherpadUrl: down.url,
+      clientId: down.clientId,
+      clientSecret: down.clientSecret,
+    });
+    try {
+      const browser = other.browser();
+      const { id, challenge } = (
+        await browser.call('POST', '/api/login', { email: 'offline@example.com' })
+      ).json();
+      await browser.call('POST', `/api/login/${id}/verify`, { response: fakeResponse(challenge) });
+      const change = (
+        await browser.call('POST', '/api/settings/changes', { method: 'cipherpad' })
+      ).json();
+      await browser.call('POST', `/api/settings/changes/${change.id}/verify`, {
+        response: fakeResponse(down.last().challenge),
+      });
+      const held = (
+        await browser.call('POST', '/api/transfers', {
+          currency: 'Z',
+          to: 'someone@example.com',
+          amount: '9',
+        })
+      ).json();
+      expect(held.status).toBe('held');
+      await down.stop();
+      const cancelled = await browser.call('POST', `/api/transfers/${held.id}/cancel`);
+      expect(cancelled.statusCode).toBe(200);
+      expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelReason: 'cancelled' });
+      expect(await auditLedger(other.services.db)).toEqual([]);
+    } finally {
+      await other.close();
+      await down.stop();
+    }
+  });
+
+  it('of a cancellation and a confirmation sent at once, exactly one wins', async () => {
+    const before = Math.round(Number((await purse(payer)).balance) * 100);
+    let paid = 0;
+    for (let round = 0; round < 12; round += 1) {
+      const { held, confirmation } = await hold('0.5');
+      const confirm = () =>
+        round % 2 === 0
+          ? payer.call('POST', `/api/transfers/${held.id}/confirm`, {
+              response: fakeResponse(confirmation.challenge, '0.5', payeePurse),
+            })
+          : webhook(confirmation.id, 'confirmed');
+      const [cancel, confirmed] = await Promise.all([
+        payer.call('POST', `/api/transfers/${held.id}/cancel`),
+        confirm(),
+      ]);
+      const final = (await payer.call('GET', `/api/transfers/${held.id}`)).json().status;
+      if (cancel.statusCode === 200) {
+        expect(cancel.json().status).toBe('cancelled');
+        expect(final).toBe('cancelled');
+        if (round % 2 === 0 && confirmed.statusCode === 200)
+          expect(confirmed.json().status).toBe('cancelled');
+      } else {
+        expect(cancel.statusCode).toBe(409);
+        expect(cancel.json().error).toBe('ERR_TRANSFER_CLOSED');
+        expect(final).toBe('completed');
+        if (round % 2 === 0) expect(confirmed.json().status).toBe('completed');
+        paid += 50;
+      }
+    }
+    expect(Math.round(Number((await purse(payer)).balance) * 100)).toBe(before - paid);
+    expect(await auditLedger(keeper.services.db)).toEqual([]);
+  });
+});
+
 describe('when Cipherpad cannot be used', () => {
   it('says the keeper is not configured without credentials, and unavailable with wrong ones', async () => {
     const bare = await startTestKeeper({ cipherpadUrl: fake.url });

@@ -350,6 +350,37 @@ describe('held transfers', () => {
     expect(await balance(b.r)).toBe(10_001);
   });
 
+  it('of a commit and a cancellation racing, exactly one wins, and the ledger holds', async () => {
+    const a = await wallet('h6@example.com');
+    const b = await wallet('g6@example.com');
+    let moved = 0;
+    for (let round = 0; round < 20; round += 1) {
+      const { transfer } = await createTransfer(database.db, {
+        userId: a.user.id,
+        from: a.e,
+        to: b.e,
+        amount: 100,
+        note: '',
+        hold: 'cipherpad',
+        now,
+      });
+      const commit = () => commitTransfer(database.db, transfer.id, now + 1);
+      const cancel = () => cancelTransfer(database.db, transfer.id, 'cancelled');
+      // Each starts first in turn.
+      const [committed, cancelled] =
+        round % 2 === 0
+          ? await Promise.all([commit(), cancel()])
+          : await Promise.all([cancel(), commit()]).then(([c, m]) => [m, c] as const);
+      // Both report the one outcome that was stored.
+      expect(committed.status).toBe(cancelled.status);
+      if (committed.status === 'completed') moved += 100;
+      else expect(committed.cancel_reason).toBe('cancelled');
+    }
+    expect(await balance(a.e)).toBe(10_000 - moved);
+    expect(await balance(b.e)).toBe(10_000 + moved);
+    expect(await auditLedger(database.db)).toEqual([]);
+  });
+
   it('cancels at commit time when the money was spent meanwhile', async () => {
     const a = await wallet('h4@example.com');
     const b = await wallet('g4@example.com');

@@ -5,10 +5,10 @@ import { prepareQuery } from '../db/database.js';
 import { KeeperError } from '../errors.js';
 import { createTransfer, type Transfer } from '../ledger/create-transfer.js';
 import { currencyOf, parseAmount } from '../ledger/money.js';
-import { cancelTransfer } from '../ledger/settle-transfer.js';
 import type { KeeperServices } from '../services.js';
 import type { User } from '../wallet/open-wallet.js';
 import { purseOf, resolveRecipient } from '../wallet/resolve-recipient.js';
+import { cancelHeldTransfer } from './cancel-held-transfer.js';
 import { confirmWithResponse, refreshTransfer, requestConfirmation } from './confirm-transfer.js';
 import { transferView } from './transfer-view.js';
 
@@ -58,7 +58,9 @@ async function ownTransfer(services: KeeperServices, user: User, id: string) {
 /**
  * The transfer API behind the wallet page (and the benchmark): create (with
  * an optional `Idempotency-Key`), read, confirm with a typed response or SMS
- * code, long-poll the status, cancel while held.
+ * code, long-poll the status (which also resumes a held transfer after a
+ * reload: its view carries the challenge while the confirmation is pending),
+ * cancel while held (idempotent; never a completed transfer).
  */
 export async function transferRoutes(
   app: FastifyInstance,
@@ -186,8 +188,7 @@ export async function transferRoutes(
       const user = await requireUser(services, request);
       const { transfer, purses } = await ownTransfer(services, user, request.params.id);
       if (!purses.has(transfer.from_account)) throw new KeeperError('ERR_TRANSFER_NOT_FOUND');
-      if (transfer.status !== 'held') throw new KeeperError('ERR_TRANSFER_CLOSED');
-      return transferView(await cancelTransfer(services.db, transfer.id, 'cancelled'), purses);
+      return transferView(await cancelHeldTransfer(services, transfer), purses);
     },
   );
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     label: 'login.email',
     name: 'email',
     type: 'email',
-    autocomplete: 'username email',
+    autocomplete: 'email',
     testid: 'email',
     maxlength: 254,
   });

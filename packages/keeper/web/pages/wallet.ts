@@ -95,6 +95,12 @@ async function main(): Promise<void> {
   );
 
   let wallet: Wallet;
+  // The history's buttons act through the transfer form, made once the wallet is read.
+  let form: HeldActions | null = null;
+  const actions: HeldActions = {
+    resume: async (transfer) => form?.resume(transfer),
+    cancel: async (transfer) => form?.cancel(transfer),
+  };
   const refresh = async () => {
     wallet = await api<Wallet>('GET', '/api/wallet');
     walletId.textContent = '';
@@ -122,14 +128,21 @@ async function main(): Promise<void> {
     historyList.replaceChildren(
       ...(transfers.length === 0
         ? [h('li', { text: tr('wallet.empty'), testid: 'history-empty' })]
-        : transfers.map(historyRow)),
+        : transfers.map((transfer) => historyRow(transfer, actions))),
     );
   };
   await refresh();
-  transferForm(page, transferArea, () => wallet, refresh);
+  form = transferForm(page, transferArea, () => wallet, refresh);
 }
 
-function historyRow(transfer: Transfer): HTMLElement {
+/** What a held transfer of the payer's offers after a reload: its confirmation window again, or withdrawing it. */
+interface HeldActions {
+  resume(transfer: Transfer): Promise<void>;
+  cancel(transfer: Transfer): Promise<void>;
+}
+
+function historyRow(transfer: Transfer, actions: HeldActions): HTMLElement {
+  const waiting = transfer.status === 'held' && transfer.direction === 'out';
   const counterpart =
     transfer.kind === 'issue'
       ? tr('history.issue')
@@ -162,7 +175,30 @@ function historyRow(transfer: Transfer): HTMLElement {
       testid: 'history-status',
       text: tr(`status.${transfer.status}` as MessageKey),
     }),
+    waiting ? heldButtons(transfer, actions) : null,
   );
+}
+
+/** Resume and Cancel for a held transfer; both disabled while either is under way. */
+function heldButtons(transfer: Transfer, actions: HeldActions): HTMLElement {
+  const buttons = h('span', { class: 'held-actions' });
+  buttons.append(
+    h('button', {
+      type: 'button',
+      class: 'secondary',
+      text: tr('history.resume'),
+      testid: 'history-resume',
+      onclick: () => void whileBusy(buttons, () => actions.resume(transfer)),
+    }),
+    h('button', {
+      type: 'button',
+      class: 'secondary',
+      text: tr('history.cancel'),
+      testid: 'history-cancel',
+      onclick: () => void whileBusy(buttons, () => actions.cancel(transfer)),
+    }),
+  );
+  return buttons;
 }
 
 function transferForm(
@@ -170,7 +206,7 @@ function transferForm(
   area: HTMLElement,
   current: () => Wallet,
   refresh: () => Promise<void>,
-): void {
+): HeldActions {
   const currencyId = uid('currency');
   const currency = h('select', { id: currencyId, name: 'currency', testid: 'transfer-currency' });
   for (const purse of current().purses) {
@@ -233,7 +269,15 @@ function transferForm(
     idempotencyKey = crypto.randomUUID();
   });
 
+  // The confirmation window on show, if any: whatever replaces it stops its long poll.
+  let open: { stop(): void } | null = null;
+  const closeWindow = () => {
+    open?.stop();
+    open = null;
+  };
+
   const finished = (transfer: Transfer) => {
+    closeWindow();
     const key: MessageKey = transfer.status === 'completed' ? 'wallet.done' : 'wallet.cancelled';
     result.dataset.status = transfer.status;
     result.textContent = '';
@@ -289,61 +333,112 @@ function transferForm(
         finished(transfer);
         return;
       }
-      const path = `/api/transfers/${encodeURIComponent(transfer.id)}`;
-      const held = transfer;
-      const c = held.confirmation;
-      const panel = confirmPanel({
-        title: 'wallet.confirmTitle',
-        channel: c.method === 'sms' ? 'sms' : 'cipherpad',
-        ...(c.challenge ? { challenge: c.challenge } : {}),
-        ...(c.uri ? { uri: c.uri } : {}),
-        ...(c.matchNumber ? { matchNumber: c.matchNumber } : {}),
-        ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}),
-        ...(c.confirmUrl ? { confirmUrl: c.confirmUrl } : {}),
-        phone: current().confirmation.phone ?? '',
-        payment: tr('wallet.details', {
-          amount: held.amount,
-          code: held.currencyCode,
-          purse: held.to,
-        }),
-        verify: async (response) => {
-          const settled = await api<Transfer>('POST', `${path}/confirm`, { body: { response } });
-          transfer = settled;
-          return outcomeOf(settled);
-        },
-        poll: async (signal) => {
-          const settled = await api<Transfer>('GET', `${path}/status?wait=25`, {
-            signal,
-            headers: { ...BACKGROUND },
-          });
-          transfer = settled;
-          // Registering inline on Cipherpad's page re-issues the challenge and number.
-          if (settled.status === 'held') panel.update(settled.confirmation);
-          return outcomeOf(settled);
-        },
-        done: () => finished(transfer),
-        over: async () => {
-          const latest = await api<Transfer>('GET', path).catch(() => transfer);
-          if (latest.status !== 'held') {
-            const back = h('button', {
-              type: 'button',
-              class: 'secondary',
-              text: tr('confirm.startAgain'),
-              testid: 'start-again',
-              onclick: () => finished(latest),
-            });
-            panel.element.append(h('p', {}, back));
-          }
-        },
-        cancel: async () => {
-          const cancelled = await api<Transfer>('POST', `${path}/cancel`).catch(() => transfer);
-          finished(cancelled);
-        },
-      });
-      area.replaceChildren(panel.element);
-      focusPanel(panel);
+      openConfirmation(transfer);
     });
   });
+
+  /** The confirmation window of a held transfer: just sent, or resumed after a reload. */
+  const openConfirmation = (held: Transfer) => {
+    closeWindow();
+    let transfer = held;
+    const path = `/api/transfers/${encodeURIComponent(held.id)}`;
+    const c = held.confirmation;
+    const panel = confirmPanel({
+      title: 'wallet.confirmTitle',
+      channel: c.method === 'sms' ? 'sms' : 'cipherpad',
+      ...(c.challenge ? { challenge: c.challenge } : {}),
+      ...(c.uri ? { uri: c.uri } : {}),
+      ...(c.matchNumber ? { matchNumber: c.matchNumber } : {}),
+      ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}),
+      ...(c.confirmUrl ? { confirmUrl: c.confirmUrl } : {}),
+      phone: current().confirmation.phone ?? '',
+      payment: tr('wallet.details', {
+        amount: held.amount,
+        code: held.currencyCode,
+        purse: held.to,
+      }),
+      verify: async (response) => {
+        const settled = await api<Transfer>('POST', `${path}/confirm`, { body: { response } });
+        transfer = settled;
+        return outcomeOf(settled);
+      },
+      poll: async (signal) => {
+        const settled = await api<Transfer>('GET', `${path}/status?wait=25`, {
+          signal,
+          headers: { ...BACKGROUND },
+        });
+        transfer = settled;
+        // Registering inline on Cipherpad's page re-issues the challenge and number.
+        if (settled.status === 'held') panel.update(settled.confirmation);
+        return outcomeOf(settled);
+      },
+      done: () => finished(transfer),
+      over: async () => {
+        open = null;
+        const latest = await api<Transfer>('GET', path).catch(() => transfer);
+        if (latest.status !== 'held') {
+          const back = h('button', {
+            type: 'button',
+            class: 'secondary',
+            text: tr('confirm.startAgain'),
+            testid: 'start-again',
+            onclick: () => finished(latest),
+          });
+          panel.element.append(h('p', {}, back));
+        }
+      },
+      cancel: async () => {
+        // Refused when it completed meanwhile: then say what it became.
+        const cancelled = await api<Transfer>('POST', `${path}/cancel`)
+          .catch(() => api<Transfer>('GET', path))
+          .catch(() => transfer);
+        finished(cancelled);
+      },
+    });
+    open = panel;
+    area.replaceChildren(panel.element);
+    focusPanel(panel);
+  };
+
+  /** Says why a history action could not be done, in the transfer section's status line. */
+  const refused = (error: unknown) => {
+    const failure = error instanceof ApiError ? error : new ApiError('ERR_NETWORK', 0);
+    closeWindow();
+    result.dataset.status = 'error';
+    result.textContent = '';
+    result.append(h('span', { text: () => errorText(failure.code, failure.details) }));
+    area.replaceChildren(form, result);
+    focus(result);
+  };
+
+  return {
+    async resume(held) {
+      let latest: Transfer;
+      try {
+        // Where it stands now: Cipherpad is asked, so an expired one is settled, not shown again.
+        latest = await api<Transfer>('GET', `/api/transfers/${encodeURIComponent(held.id)}/status`);
+      } catch (error) {
+        refused(error);
+        return;
+      }
+      if (latest.status === 'held') openConfirmation(latest);
+      else finished(latest);
+    },
+    async cancel(held) {
+      let cancelled: Transfer;
+      try {
+        cancelled = await api<Transfer>(
+          'POST',
+          `/api/transfers/${encodeURIComponent(held.id)}/cancel`,
+        );
+      } catch (error) {
+        refused(error);
+        void refresh();
+        return;
+      }
+      finished(cancelled);
+    },
+  };
 }
 
 void main();
