@@ -60,6 +60,14 @@ describe.runIf(browserTestsEnabled)('a person paying with the keeper', () => {
     expect([...(await icon.body()).subarray(0, 6)]).toEqual([0, 0, 1, 0, 1, 0]);
   });
 
+  it('serves its built pages and nothing of its own server code', async () => {
+    for (const path of ['/web-routes.js', '/web-routes.js.map', '/app/web-routes.js']) {
+      const answer = await wallet.request.get(`${keeper.url}${path}`);
+      expect(answer.status(), path).toBe(404);
+      expect(answer.headers()['content-type'], path).toContain('text/html');
+    }
+  });
+
   it('logs in to the keeper through Cipherpad, allowing the keeper in the app the first time', async () => {
     await wallet.goto(`${keeper.url}/`);
     await wallet.getByTestId('email').fill(person.email);

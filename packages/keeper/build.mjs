@@ -18,9 +18,8 @@ const PAGES = [
   { file: '404.html', entry: 'not-found', title: 'Page not found' },
 ];
 
-// Only what this script writes: dist/web also holds the server's compiled
-// src/web (web-routes.js), which tsc -b does not emit again while its
-// build info says it is up to date.
+// Only what this script writes; the server's compiled code lives beside dist/web,
+// never in it, so nothing but the pages is served.
 await rm(join(dist, 'assets'), { recursive: true, force: true });
 await Promise.all(PAGES.map((page) => rm(join(dist, page.file), { force: true })));
 await rm(join(dist, 'favicon.ico'), { force: true });
