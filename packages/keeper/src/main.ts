@@ -1,9 +1,22 @@
 #!/usr/bin/env node
+import { KEEPER_USAGE, readKeeperCommand } from './config/command-line.js';
 import { KeeperConfigError, loadKeeperConfig } from './config/config.js';
 import { startKeeper } from './start-keeper.js';
 
 /** Runs the keeper until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
+  // Read before the configuration: help and a wrong argument touch nothing.
+  const command = readKeeperCommand(process.argv.slice(2));
+  if (command.kind === 'help') {
+    process.stdout.write(KEEPER_USAGE);
+    return;
+  }
+  if (command.kind === 'unknown') {
+    process.stderr.write(
+      `cipherpad-keeper: unknown argument "${command.arg}" (--help lists what it takes)\n`,
+    );
+    process.exit(2);
+  }
   let config: ReturnType<typeof loadKeeperConfig>;
   try {
     config = loadKeeperConfig(process.env);

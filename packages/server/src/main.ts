@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readServerCommand, SERVER_USAGE } from './config/command-line.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { generateMasterKey } from './crypto/master-key.js';
 import { boundHeapGrowth } from './heap-growth.js';
@@ -8,7 +9,19 @@ import { describeStartupError } from './startup-error.js';
 
 /** Runs the service until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
-  if (process.argv.includes('--generate-master-key')) {
+  // Read before the configuration: help and a wrong argument touch nothing.
+  const command = readServerCommand(process.argv.slice(2));
+  if (command.kind === 'help') {
+    process.stdout.write(SERVER_USAGE);
+    return;
+  }
+  if (command.kind === 'unknown') {
+    process.stderr.write(
+      `cipherpad-server: unknown argument "${command.arg}" (--help lists what it takes)\n`,
+    );
+    process.exit(2);
+  }
+  if (command.kind === 'generate-master-key') {
     process.stdout.write(`${generateMasterKey()}\n`);
     return;
   }
@@ -22,9 +35,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (process.argv[2] === 'site') {
+  if (command.kind === 'site') {
     try {
-      const result = await siteCommand(process.argv.slice(3), config);
+      const result = await siteCommand(command.args, config);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } catch (error) {
       if (!(error instanceof SiteCommandError)) throw error;

@@ -1,3 +1,4 @@
+export { registerSite } from './sites/register-site.js';
 export {
   deviceAuthorization,
   deviceRequest,

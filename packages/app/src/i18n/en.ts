@@ -214,9 +214,10 @@ export const en = {
   ERR_CHALLENGE_EXPIRED: 'This request has expired. Start again on the site.',
   ERR_CHALLENGE_CLOSED: 'This request was already answered or had too many wrong attempts.',
   ERR_RESPONSE_REJECTED: 'That is not the number the site shows.',
-  ERR_ACCOUNT_BLOCKED: 'Too many failed attempts: the account is blocked for a while.',
+  ERR_ACCOUNT_BLOCKED:
+    'Too many failed attempts: typed responses and codes are blocked for a while. Wait until the block ends, or approve the request online in this app with the number the site shows, which ends it at once.',
   ERR_ACCOUNT_LOCKED:
-    'The account is locked after repeated failed attempts. Recover access on the security site.',
+    'Typed responses and codes are locked after repeated failed attempts. Approving a sign-in online in this app unlocks them. If the approval is refused too, contact the operator of the service.',
   ERR_DEVICE_AUTH:
     "The service did not accept this phone: it may have been deactivated, or the phone's clock is wrong.",
   ERR_UNAUTHENTICATED: 'The service did not accept this phone.',

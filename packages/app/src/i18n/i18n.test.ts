@@ -27,6 +27,25 @@ describe('Texts in English and Russian', () => {
     );
   });
 
+  it('sends nobody to an account recovery, which the service does not offer yet', () => {
+    for (const text of [...Object.values(en), ...Object.values(ru)]) {
+      expect(text).not.toMatch(/recover|восстанов/i);
+    }
+  });
+
+  it('says what to do about a block or a lock: wait, approve online here, or ask the operator', () => {
+    expect(en.ERR_ACCOUNT_BLOCKED).toMatch(
+      /Wait until the block ends, or approve the request online/,
+    );
+    expect(ru.ERR_ACCOUNT_BLOCKED).toMatch(
+      /Дождитесь конца блокировки или подтвердите запрос онлайн/,
+    );
+    expect(en.ERR_ACCOUNT_LOCKED).toMatch(/Approving a sign-in online in this app unlocks them/);
+    expect(en.ERR_ACCOUNT_LOCKED).toMatch(/contact the operator/);
+    expect(ru.ERR_ACCOUNT_LOCKED).toMatch(/Подтверждение входа онлайн в этом приложении/);
+    expect(ru.ERR_ACCOUNT_LOCKED).toMatch(/обратитесь к оператору/);
+  });
+
   it('explains error codes, with attempts left and waits', () => {
     expect(errorMessage('en', 'ERR_RESPONSE_REJECTED', { attemptsLeft: 2 })).toBe(
       'That is not the number the site shows. Attempts left: 2.',

@@ -32,9 +32,30 @@ interface OutboxMessage {
   createdAt: number;
 }
 
-// The first run of digits after "code is", when it is a 6-digit verification code or an
-// 8-digit activation code.
-const CODE = /\bcode is\b\D*?(\d+)/i;
+/**
+ * Where each message the service sends with a code holds it. Each pattern is anchored on the
+ * service's own words around the code, so that digits in a device's or a site's name, an
+ * amount or a link are never taken for it.
+ */
+const CODE_PATTERNS: readonly RegExp[] = [
+  // Registration: "Your email verification code is 123456", "Cipherpad: your phone
+  // verification code is 123456"; activation: "Cipherpad: your activation code is 12345678. …".
+  /^(?:Cipherpad: your|Your) (?:email verification|phone verification|activation) code is (\d{6}|\d{8})(?:\.|$)/m,
+  // A settings change or a device operation confirmed by SMS: "Cipherpad: your code to add a
+  // new device is 123456. It is valid for 5 minutes. …" (the device's name may come before).
+  /^Cipherpad: your code to .+ is (\d{6})\. It is valid for \d+ minutes?\. Never tell it to anyone\.$/,
+  // An SMS confirmation for a relying site: "Keeper Demo: code 402382 confirms paying …".
+  /^[^\n]+?: code (\d{6}) confirms [^\n]+\. Valid \d+ minutes?\. Never tell it to anyone\.$/,
+];
+
+/** The code in a message the service sent, or null when it holds none. */
+export function codeInMessage(body: string): string | null {
+  for (const pattern of CODE_PATTERNS) {
+    const code = pattern.exec(body)?.[1];
+    if (code !== undefined) return code;
+  }
+  return null;
+}
 
 /**
  * `cipherpad outbox`: the messages a development server kept instead of sending them, so the
@@ -48,7 +69,8 @@ export const outboxCommand: Command = {
   cipherpad outbox --code --to ADDRESS
 
 Lists the emails and SMS a development server kept in its outbox, newest first.
-With --code, prints only the code (6 or 8 digits) in the newest message to ADDRESS.
+With --code, prints only the code (6 or 8 digits) in the newest message to ADDRESS: a
+registration, activation, settings, device or SMS confirmation code.
 
 ${formatFlags([
   ['--to ADDRESS', 'only messages to this email address or phone number'],
@@ -105,8 +127,8 @@ ${formatFlags([
       if (newest === undefined) {
         throw new CliError('ERR_CODE_NOT_FOUND', `no message to ${to} in the outbox`);
       }
-      const code = CODE.exec(newest.body)?.[1];
-      if (code === undefined || (code.length !== 6 && code.length !== 8)) {
+      const code = codeInMessage(newest.body);
+      if (code === null) {
         throw new CliError('ERR_CODE_NOT_FOUND', `the newest message to ${to} holds no code`);
       }
       io.stdout.write(`${code}\n`);

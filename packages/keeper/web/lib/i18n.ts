@@ -207,8 +207,10 @@ const ERRORS: Record<Lang, Record<string, string>> = {
       'Wrong response. A response made for another amount or purse is refused too. Attempts left: {attemptsLeft}.',
     ERR_CHALLENGE_EXPIRED: 'The challenge expired.',
     ERR_CHALLENGE_CLOSED: 'This confirmation is closed.',
-    ERR_ACCOUNT_BLOCKED: 'Too many failures: try again in {retryAfter} s.',
-    ERR_ACCOUNT_LOCKED: 'The Cipherpad account is locked.',
+    ERR_ACCOUNT_BLOCKED:
+      'Too many failures: typed responses and codes are blocked. Try again in {retryAfter} s, or approve online in the Cipherpad app, which ends the block at once.',
+    ERR_ACCOUNT_LOCKED:
+      'The Cipherpad account is locked for typed responses and codes after repeated failures. To unlock it, approve a sign-in online in the Cipherpad app on an activated device; if no device is left, contact the operator of Cipherpad.',
     ERR_CONSENT_REQUIRED:
       'Allow Keeper in Cipherpad first (link below), then send the same response again.',
     ERR_CODE_INVALID: 'Wrong code. Attempts left: {attemptsLeft}.',
@@ -241,8 +243,10 @@ const ERRORS: Record<Lang, Record<string, string>> = {
       'Неверный ответ. Ответ для другой суммы или кошелька тоже не подходит. Осталось попыток: {attemptsLeft}.',
     ERR_CHALLENGE_EXPIRED: 'Срок вызова истёк.',
     ERR_CHALLENGE_CLOSED: 'Это подтверждение закрыто.',
-    ERR_ACCOUNT_BLOCKED: 'Слишком много ошибок: повторите через {retryAfter} с.',
-    ERR_ACCOUNT_LOCKED: 'Учётная запись Cipherpad заблокирована.',
+    ERR_ACCOUNT_BLOCKED:
+      'Слишком много ошибок: ввод ответов и кодов заблокирован. Повторите через {retryAfter} с или подтвердите онлайн в приложении Cipherpad — это сразу снимет блокировку.',
+    ERR_ACCOUNT_LOCKED:
+      'Ввод ответов и кодов для учётной записи Cipherpad заблокирован после повторных ошибок. Чтобы разблокировать его, подтвердите вход онлайн в приложении Cipherpad на активированном устройстве; если устройств не осталось, обратитесь к оператору Cipherpad.',
     ERR_CONSENT_REQUIRED:
       'Сначала разрешите Keeper в Cipherpad (ссылка ниже), затем отправьте тот же ответ ещё раз.',
     ERR_CODE_INVALID: 'Неверный код. Осталось попыток: {attemptsLeft}.',
@@ -271,8 +275,17 @@ export function t(key: MessageKey, params?: Record<string, unknown>): string {
 
 /** The message of an API error code in the current language, with its details. */
 export function errorText(code: string, details: Record<string, unknown> = {}): string {
-  const text = ERRORS[current][code];
-  return text ? fill(text, details) : t('err.generic', { code });
+  return errorTextIn(current, code, details) ?? t('err.generic', { code });
+}
+
+/** The message of an API error code in `lang`, with its details; null for a code without one. */
+export function errorTextIn(
+  lang: Lang,
+  code: string,
+  details: Record<string, unknown> = {},
+): string | null {
+  const text = ERRORS[lang][code];
+  return text ? fill(text, details) : null;
 }
 
 /** The current language. */

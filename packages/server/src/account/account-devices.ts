@@ -160,7 +160,7 @@ export async function deactivateDevice(
       body: [
         `The device "${device.name}" was deactivated on your Cipherpad account from ${ip}.`,
         '',
-        'If this was not you, sign in to your security settings and recover access.',
+        'If this was not you, sign in to your security settings at once and check your devices; if you cannot sign in any more, contact the operator of this Cipherpad service.',
       ].join('\n'),
     });
     return true;

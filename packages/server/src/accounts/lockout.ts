@@ -3,6 +3,7 @@ import { type AuditEvent, recordEvent } from '../audit/record-event.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { Services } from '../services.js';
+import { blockEmail } from './block-email.js';
 
 /** The block state of an account, as read with a challenge. */
 export interface LockoutState {
@@ -104,29 +105,12 @@ export async function recordFailure(
     details: locked ? { level } : { level, until: blockedUntil ?? 0 },
     at: now,
   });
-  const remaining = policy.blockDurationsMs.length - level;
-  const duration = policy.blockDurationsMs[level - 1] ?? 0;
-  await delivery.enqueue(trx, {
-    channel: 'email',
-    recipient: counted.email,
-    subject: locked
-      ? 'Your Cipherpad account is locked'
-      : 'Your Cipherpad account is blocked for a while',
-    body: locked
-      ? [
-          'After repeated failed sign-in attempts your Cipherpad account is locked for typed responses and codes.',
-          'Approve a sign-in online in the Cipherpad app on one of your devices to unlock it, or recover access.',
-          'If this was not you, someone may be trying to sign in as you.',
-        ].join('\n')
-      : [
-          `After ${policy.failuresBeforeBlock} failed sign-in attempts your Cipherpad account is blocked for ${Math.round(duration / 60_000)} minutes.`,
-          remaining === 0
-            ? 'One more block will lock typed responses until you approve a sign-in in the app or recover access.'
-            : `${remaining} more blocks will lock typed responses until you approve a sign-in in the app or recover access.`,
-          'You can still sign in at once by approving the sign-in online in the Cipherpad app.',
-          'If this was not you, someone may be trying to sign in as you.',
-        ].join('\n'),
+  const email = blockEmail({
+    durationMs: locked ? null : (policy.blockDurationsMs[level - 1] ?? 0),
+    failuresBeforeBlock: policy.failuresBeforeBlock,
+    blocksBeforeLock: policy.blockDurationsMs.length - level,
   });
+  await delivery.enqueue(trx, { channel: 'email', recipient: counted.email, ...email });
   return { counted: true, block: { blockedUntil, locked } };
 }
 

@@ -167,7 +167,7 @@ export async function activateDevice(
         // Time, address and name: what the owner needs to tell their own device from another's.
         `A new device, "${name}", was activated for your Cipherpad account on ${new Date(now).toISOString()} (UTC) from ${ip}.`,
         '',
-        'If this was not you, deactivate it in your security settings and recover access.',
+        'If this was not you, deactivate it at once in your security settings; if you cannot sign in any more, contact the operator of this Cipherpad service.',
       ].join('\n'),
     });
   });

@@ -62,12 +62,13 @@ export const ERROR_CODES = {
   ERR_RESPONSE_REJECTED: { status: 401, message: 'The response is not correct.' },
   ERR_ACCOUNT_BLOCKED: {
     status: 423,
-    message: 'Too many failed attempts: the account is blocked for a while.',
+    message:
+      'Too many failed attempts: typed responses and codes are blocked for a while. Wait until the block ends, or approve the request online in the Cipherpad app, which ends it.',
   },
   ERR_ACCOUNT_LOCKED: {
     status: 423,
     message:
-      'The account is locked. After repeated failed attempts, approving a request in the Cipherpad app unlocks it; otherwise recover access.',
+      'The account is locked for typed responses and codes. After repeated failed attempts, approving a sign-in online in the Cipherpad app on an activated device unlocks it; if no device is left, contact the operator.',
   },
 
   ERR_UNAUTHENTICATED: {

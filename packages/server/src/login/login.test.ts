@@ -167,9 +167,9 @@ describe('login by challenge/response in Authorization mode', () => {
     // The user was told at each block how many remain before the lock.
     const warning = await service.codeSentTo(
       user.email,
-      /(One more block will lock typed responses)/,
+      /(The next 5 failed attempts will lock typed responses)/,
     );
-    expect(warning).toBe('One more block will lock typed responses');
+    expect(warning).toBe('The next 5 failed attempts will lock typed responses');
 
     for (let i = 0; i < 4; i++) await failOnce();
     const locked = await failOnce();

@@ -309,9 +309,10 @@ export const en = {
   'err.ERR_CHALLENGE_CLOSED':
     'This challenge was already used or had too many wrong responses. Start again.',
   'err.ERR_RESPONSE_REJECTED': 'The response is not correct.',
-  'err.ERR_ACCOUNT_BLOCKED': 'Too many failed attempts: the account is blocked for a while.',
+  'err.ERR_ACCOUNT_BLOCKED':
+    'Too many failed attempts: typed responses and codes are blocked for a while. Wait until the block ends, or approve the request online in the Cipherpad app, which ends it at once.',
   'err.ERR_ACCOUNT_LOCKED':
-    'The account is locked. After repeated failed attempts, approving a request in the Cipherpad app unlocks it; otherwise recover access.',
+    'The account is locked for typed responses and codes after repeated failed attempts. To unlock it, approve a sign-in online in the Cipherpad app on an activated device. If no device is left, contact the operator of this service.',
   'err.ERR_UNAUTHENTICATED': 'Your session has ended. Sign in again.',
   'err.ERR_SESSION_IDLE': 'Your session ended after a time without activity. Sign in again.',
   'err.ERR_CSRF': 'The page is out of date. Reload it and try again.',

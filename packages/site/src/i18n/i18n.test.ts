@@ -65,6 +65,32 @@ describe('site texts in English and Russian', () => {
   });
 });
 
+describe('the block and lock messages', () => {
+  const texts = (table: typeof en | typeof ru) =>
+    Object.values(table).flatMap((message) =>
+      typeof message === 'string' ? [message] : Object.values(message),
+    );
+
+  it('send nobody to an account recovery, which the service does not offer yet', () => {
+    for (const text of [...texts(en), ...texts(ru)]) expect(text).not.toMatch(/recover|восстанов/i);
+  });
+
+  it('say what to do today: wait, approve online in the app, or ask the operator', () => {
+    expect(en['err.ERR_ACCOUNT_BLOCKED']).toMatch(/Wait until the block ends/);
+    expect(en['err.ERR_ACCOUNT_BLOCKED']).toMatch(
+      /approve the request online in the Cipherpad app/,
+    );
+    expect(ru['err.ERR_ACCOUNT_BLOCKED']).toMatch(/Дождитесь конца блокировки/);
+    expect(ru['err.ERR_ACCOUNT_BLOCKED']).toMatch(
+      /подтвердите запрос онлайн в приложении Cipherpad/,
+    );
+    expect(en['err.ERR_ACCOUNT_LOCKED']).toMatch(/approve a sign-in online in the Cipherpad app/);
+    expect(en['err.ERR_ACCOUNT_LOCKED']).toMatch(/If no device is left, contact the operator/);
+    expect(ru['err.ERR_ACCOUNT_LOCKED']).toMatch(/подтвердите вход онлайн в приложении Cipherpad/);
+    expect(ru['err.ERR_ACCOUNT_LOCKED']).toMatch(/обратитесь к оператору/);
+  });
+});
+
 describe('formatMessage', () => {
   it('fills parameters and keeps unknown ones visible', () => {
     expect(formatMessage('en', 'Rename {name}', { name: 'Pixel' })).toBe('Rename Pixel');

@@ -78,11 +78,14 @@ describe('error code → message', () => {
       details: { retryAfter: 300, blocksBeforeLock: 2 },
     };
     expect(errorMessage(error, 'en')).toBe(
-      'Too many failed attempts: the account is blocked for a while. Try again in 5 minutes. ' +
+      'Too many failed attempts: typed responses and codes are blocked for a while. ' +
+        'Wait until the block ends, or approve the request online in the Cipherpad app, which ends it at once. ' +
+        'Try again in 5 minutes. ' +
         'Careful: after 2 more blocks the account will be locked.',
     );
     expect(errorMessage(error, 'ru')).toBe(
-      'Слишком много неудачных попыток: учётная запись временно заблокирована. ' +
+      'Слишком много неудачных попыток: учётная запись временно заблокирована для ввода ответов и кодов. ' +
+        'Дождитесь конца блокировки или подтвердите запрос онлайн в приложении Cipherpad — это сразу снимет блокировку. ' +
         'Повторите через 5 минут. ' +
         'Осторожно: ещё 2 блокировки — и учётная запись будет заблокирована окончательно.',
     );
@@ -92,7 +95,9 @@ describe('error code → message', () => {
         'en',
       ),
     ).toBe(
-      'Too many failed attempts: the account is blocked for a while. Try again in 60 seconds. ' +
+      'Too many failed attempts: typed responses and codes are blocked for a while. ' +
+        'Wait until the block ends, or approve the request online in the Cipherpad app, which ends it at once. ' +
+        'Try again in 60 seconds. ' +
         'Careful: one more failure and the account will be locked.',
     );
   });
