@@ -5,6 +5,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { precompress } from '../../scripts/precompress.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist', 'web');
@@ -79,4 +80,10 @@ for (const page of PAGES) {
 `,
   );
 }
-console.log(`keeper: ${PAGES.length} pages`);
+// Brotli and gzip variants beside each file written above (not the server's compiled code
+// that shares dist/web), made once here rather than per request.
+const compressed = await precompress([
+  join(dist, 'assets'),
+  ...PAGES.map((page) => join(dist, page.file)),
+]);
+console.log(`keeper: ${PAGES.length} pages; ${compressed.count} files precompressed`);
