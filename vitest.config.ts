@@ -76,6 +76,8 @@ export default defineConfig({
           testTimeout: 120_000,
           name: 'browser',
           include: ['e2e/src/**/*.test.ts'],
+          // Fails a journey's step on any console error or failed request of its pages.
+          setupFiles: ['e2e/src/support/setup.ts'],
         },
       },
       {

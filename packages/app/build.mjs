@@ -8,6 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { precompress } from '../../scripts/precompress.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -164,6 +165,10 @@ if (gzip > MAX_GZIP_BYTES) {
   console.error(`build: the JavaScript is ${gzip} B gzipped, over the ${MAX_GZIP_BYTES} B budget`);
   process.exit(1);
 }
+
+// Brotli and gzip variants beside each text file, made once here rather than per request.
+const compressed = await precompress([dist]);
+console.log(`  ${compressed.count} files precompressed`);
 
 /** The keys of the icon: 3×3 rounded squares in `[0, 1]` coordinates, inside the maskable safe zone. */
 function keys() {

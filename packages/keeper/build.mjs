@@ -6,6 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { precompress } from '../../scripts/precompress.mjs';
 import { faviconIco } from './favicon.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -18,11 +19,9 @@ const PAGES = [
   { file: '404.html', entry: 'not-found', title: 'Page not found' },
 ];
 
-// Only what this script writes; the server's compiled code lives beside dist/web,
-// never in it, so nothing but the pages is served.
-await rm(join(dist, 'assets'), { recursive: true, force: true });
-await Promise.all(PAGES.map((page) => rm(join(dist, page.file), { force: true })));
-await rm(join(dist, 'favicon.ico'), { force: true });
+// dist/web holds the pages alone (the server's compiled code lives beside it), so
+// nothing but what this script writes is ever served.
+await rm(dist, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: [
@@ -83,4 +82,6 @@ for (const page of PAGES) {
 `,
   );
 }
-console.log(`keeper: ${PAGES.length} pages`);
+// Brotli and gzip variants beside each file written above, made once here rather than per request.
+const compressed = await precompress([dist]);
+console.log(`keeper: ${PAGES.length} pages; ${compressed.count} files precompressed`);

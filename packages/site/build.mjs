@@ -6,6 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { precompress } from '../../scripts/precompress.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -90,5 +91,8 @@ for (const page of PAGES) {
   await writeFile(join(dist, page.file), html);
 }
 
+// Brotli and gzip variants beside each text file, made once here rather than per request.
+const compressed = await precompress([dist]);
+
 const sizes = outputs.map(([file, meta]) => `${basename(file)} ${meta.bytes} B`).join(', ');
-console.log(`site: ${PAGES.length} pages; ${sizes}`);
+console.log(`site: ${PAGES.length} pages; ${sizes}; ${compressed.count} files precompressed`);

@@ -5,6 +5,7 @@ import type { Policy } from '@cipherpad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { desktopContext, launchChromium, phoneContext, screenshot } from './browser.js';
 import { FakeCamera } from './fake-camera.js';
+import { type ExpectedFailure, PageProblems } from './page-problems.js';
 import { RunningService } from './service.js';
 
 /**
@@ -13,6 +14,9 @@ import { RunningService } from './service.js';
  * phone app in a phone-sized one, both in `locale`.
  */
 export class Stage {
+  /** The stages open now: each step's end checks all of them (support/setup.ts). */
+  static readonly #open = new Set<Stage>();
+
   readonly service: RunningService;
   readonly camera: FakeCamera;
   readonly browser: Browser;
@@ -21,10 +25,11 @@ export class Stage {
   readonly site: Page;
   readonly app: Page;
   /**
-   * Uncaught errors and Content-Security-Policy violations of any page of
-   * either window: a step that leaves one fails.
+   * Uncaught errors, console errors and failed requests of any page of either
+   * window (and of any context given to {@link Stage.watch}): a step that
+   * leaves one fails.
    */
-  readonly pageErrors: string[] = [];
+  readonly #problems = new PageProblems();
   readonly #cameraDir: string;
 
   private constructor(parts: {
@@ -45,15 +50,28 @@ export class Stage {
     this.phone = parts.phone;
     this.site = parts.site;
     this.app = parts.app;
-    for (const context of [this.desk, this.phone]) {
-      context.on('weberror', (error) => this.pageErrors.push(String(error.error())));
-      // A page that breaks its own Content-Security-Policy fails the step too.
-      context.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-          this.pageErrors.push(message.text());
-        }
-      });
-    }
+    this.watch(this.desk);
+    this.watch(this.phone);
+    Stage.#open.add(this);
+  }
+
+  /** Records the problems of another context's pages too (a second phone). */
+  watch(context: BrowserContext): void {
+    this.#problems.watch(context);
+  }
+
+  /**
+   * Declares the requests the current step fails on purpose, each by method,
+   * path and status (a wrong response refused with 401, a page that does not
+   * exist): only those, and the console lines reporting them, are not problems.
+   */
+  expectFailures(...failures: ExpectedFailure[]): void {
+    this.#problems.expect(...failures);
+  }
+
+  /** The problems of every open stage since the last step ended, which ends the step. */
+  static takeProblems(): string[] {
+    return [...Stage.#open].flatMap((stage) => stage.#problems.take());
   }
 
   /**
@@ -84,6 +102,7 @@ export class Stage {
   }
 
   async close(): Promise<void> {
+    Stage.#open.delete(this);
     await this.browser.close();
     await this.service.stop();
     rmSync(this.#cameraDir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ describe("the CLI's client of the service", () => {
   it('says how to sign in again when the session is missing or ended', async () => {
     const api = new ApiClient(server.url);
     try {
-      const error = await api.get('/v1/session').catch((caught: unknown) => caught);
+      const error = await api.get('/v1/account').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CliError);
       expect((error as CliError).code).toBe('ERR_UNAUTHENTICATED');
       expect((error as CliError).message).toBe(

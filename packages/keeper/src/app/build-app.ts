@@ -9,12 +9,12 @@ import type { KeeperServices } from '../services.js';
 import { settingsRoutes } from '../settings/settings-routes.js';
 import { transferRoutes } from '../transfers/transfer-routes.js';
 import { walletRoutes } from '../wallet/wallet-routes.js';
-import { webRoutes } from './web-routes.js';
 import { answerClientError } from './client-error.js';
 import { replyWithError } from './error-reply.js';
 import { unstorableInput } from './refuse-unstorable.js';
 import { RequestLog } from './request-log.js';
 import { RouteTable } from './route-table.js';
+import { webRoutes } from './web-routes.js';
 
 /**
  * Builds the keeper's HTTP app without listening: tests call `app.inject()`,

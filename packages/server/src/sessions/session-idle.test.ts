@@ -122,7 +122,10 @@ describe('session inactivity (PSD2 RTS Art. 4(3)(d))', () => {
         headers: client.headers(),
       });
       expect(refresh.json().error).toBe('ERR_SESSION_IDLE');
-      expect((await sessionOf(service, client)).json().error).toBe('ERR_SESSION_IDLE');
+      // A bearer client is refused; a browser asking whether it is signed in is told it is not.
+      const asked = await sessionOf(service, client);
+      if (via === 'bearer') expect(asked.json().error).toBe('ERR_SESSION_IDLE');
+      else expect(asked.json()).toEqual({ signedIn: false, ended: 'idle' });
     });
   }
 
@@ -172,7 +175,10 @@ describe('session inactivity (PSD2 RTS Art. 4(3)(d))', () => {
       expect((await account(service, client, background)).statusCode).toBe(200);
     }
     service.clock.advance(30 * SECOND);
-    expect((await sessionOf(service, client, background)).json().error).toBe('ERR_SESSION_IDLE');
+    expect((await sessionOf(service, client, background)).json()).toEqual({
+      signedIn: false,
+      ended: 'idle',
+    });
   });
 
   it('keeps the session alive on "stay signed in" (POST /v1/session/refresh)', async () => {

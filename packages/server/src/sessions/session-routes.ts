@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ServiceError } from '../errors/service-error.js';
 import { errorBody } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { type Authenticated, authenticate } from './authenticate.js';
-import { clearSessionCookie } from './web-session.js';
+import { clearSessionCookie, SESSION_COOKIE } from './web-session.js';
 
-/** What `GET /v1/session` and `POST /v1/session/refresh` answer. */
+/** What `GET /v1/session` and `POST /v1/session/refresh` answer for a live session. */
 interface SessionState {
+  readonly signedIn: true;
   readonly account: { readonly id: string; readonly email: string };
   readonly deviceId: string | null;
   readonly expiresAt: number;
@@ -15,9 +17,17 @@ interface SessionState {
   readonly csrfToken?: string;
 }
 
+/** What `GET /v1/session` answers a browser without a live session. */
+interface SignedOut {
+  readonly signedIn: false;
+  /** `idle`: the cookie's session ended after the idle time without a request. */
+  readonly ended?: 'idle';
+}
+
 const sessionStateSchema = {
   type: 'object',
   properties: {
+    signedIn: { type: 'boolean' },
     account: {
       type: 'object',
       properties: { id: { type: 'string' }, email: { type: 'string' } },
@@ -31,8 +41,14 @@ const sessionStateSchema = {
   },
 } as const;
 
+const sessionOrSignedOutSchema = {
+  type: 'object',
+  properties: { ...sessionStateSchema.properties, ended: { type: 'string', enum: ['idle'] } },
+} as const;
+
 function sessionState(services: Services, who: Authenticated): SessionState {
   return {
+    signedIn: true,
     account: { id: who.accountId, email: who.email },
     deviceId: who.deviceId,
     expiresAt: who.expiresAt,
@@ -44,6 +60,29 @@ function sessionState(services: Services, who: Authenticated): SessionState {
   };
 }
 
+/**
+ * The cookie session of a request without `Authorization`, or `{signedIn: false}` when
+ * there is no live one: the browser's question "is anyone signed in?" is answered, not
+ * refused (no cookie, or one whose session is unknown, over or idle). A bearer client
+ * asks with its token and is refused as every route refuses it.
+ */
+async function browserSession(
+  services: Services,
+  request: FastifyRequest,
+): Promise<Authenticated | SignedOut> {
+  try {
+    return await authenticate(services, request);
+  } catch (error) {
+    if (
+      !(error instanceof ServiceError) ||
+      (error.code !== 'ERR_UNAUTHENTICATED' && error.code !== 'ERR_SESSION_IDLE')
+    ) {
+      throw error;
+    }
+    return { signedIn: false, ...(error.code === 'ERR_SESSION_IDLE' ? { ended: 'idle' } : {}) };
+  }
+}
+
 /** The session itself: reading it, keeping it alive, ending it (docs/web-api.md, sessions). */
 export async function sessionRoutes(app: FastifyInstance, services: Services): Promise<void> {
   app.get(
@@ -51,11 +90,22 @@ export async function sessionRoutes(app: FastifyInstance, services: Services): P
     {
       schema: {
         summary:
-          'The account of the session (bearer or cookie) and when it ends; with X-Background-Request: 1 it does not count as activity',
-        response: { 200: sessionStateSchema, '4xx': errorBody },
+          'The account of the session (bearer or cookie) and when it ends; with X-Background-Request: 1 it does not count as activity. Without Authorization, no live cookie session answers {signedIn: false}',
+        response: { 200: sessionOrSignedOutSchema, '4xx': errorBody },
       },
     },
-    async (request) => sessionState(services, await authenticate(services, request)),
+    async (request, reply): Promise<SessionState | SignedOut> => {
+      if (request.headers.authorization !== undefined) {
+        return sessionState(services, await authenticate(services, request));
+      }
+      const found = await browserSession(services, request);
+      if ('sessionId' in found) return sessionState(services, found);
+      // A dead cookie is dropped, so the next page asks without it.
+      if (request.headers.cookie?.includes(`${SESSION_COOKIE}=`)) {
+        clearSessionCookie(services, reply);
+      }
+      return found;
+    },
   );
 
   app.post(

@@ -118,13 +118,21 @@ describe('web sessions of the security site', () => {
     expect(out.headers['set-cookie']).toBe(
       'cp_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict',
     );
+    // The ended session's cookie is refused by every route, and GET /v1/session says signed out.
+    const account = await service.app.inject({
+      method: 'GET',
+      url: '/v1/account',
+      headers: { cookie },
+    });
+    expect(account.statusCode).toBe(401);
+    expect(account.json().error).toBe('ERR_UNAUTHENTICATED');
     const after = await service.app.inject({
       method: 'GET',
       url: '/v1/session',
       headers: { cookie },
     });
-    expect(after.statusCode).toBe(401);
-    expect(after.json().error).toBe('ERR_UNAUTHENTICATED');
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual({ signedIn: false });
   });
 
   it('ends a bearer session on logout, without a CSRF token', async () => {
@@ -136,13 +144,55 @@ describe('web sessions of the security site', () => {
     expect(after.json().error).toBe('ERR_UNAUTHENTICATED');
   });
 
-  it('refuses an unknown cookie', async () => {
-    const refused = await service.app.inject({
+  it('answers an unknown cookie signed out and clears it; other routes refuse it', async () => {
+    const cookie = `cp_session=${'a'.repeat(43)}`;
+    const session = await service.app.inject({
       method: 'GET',
       url: '/v1/session',
-      headers: { cookie: `cp_session=${'a'.repeat(43)}` },
+      headers: { cookie },
+    });
+    expect(session.statusCode).toBe(200);
+    expect(session.json()).toEqual({ signedIn: false });
+    expect(session.headers['set-cookie']).toBe(
+      'cp_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict',
+    );
+    const refused = await service.app.inject({
+      method: 'GET',
+      url: '/v1/account',
+      headers: { cookie },
     });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error).toBe('ERR_UNAUTHENTICATED');
+  });
+
+  it('answers a browser without a session signed out, not refused, and sets no cookie', async () => {
+    for (const headers of [{}, { cookie: 'theme=dark' }]) {
+      const session = await service.app.inject({ method: 'GET', url: '/v1/session', headers });
+      expect(session.statusCode).toBe(200);
+      expect(session.json()).toEqual({ signedIn: false });
+      expect(session.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
+  it('still refuses a bearer client whose token is missing, malformed or unknown', async () => {
+    for (const authorization of ['', 'Bearer', 'Basic abc', `Bearer ${'a'.repeat(75)}`]) {
+      const refused = await service.app.inject({
+        method: 'GET',
+        url: '/v1/session',
+        headers: { authorization },
+      });
+      expect(refused.statusCode, authorization).toBe(401);
+      expect(refused.json().error).toBe('ERR_UNAUTHENTICATED');
+    }
+  });
+
+  it('says signed in, with the account, for a live session', async () => {
+    const token = (await signIn()).json().session.token as string;
+    const session = await service.app.inject({
+      method: 'GET',
+      url: '/v1/session',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(session.json()).toMatchObject({ signedIn: true, account: { email: alice.email } });
   });
 });

@@ -1,9 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { CONTENT_CODINGS, type ContentCoding, VARIANT_SUFFIX } from './content-coding.js';
 
 /** A file found in a static folder, ready to send. */
 export interface StaticFile {
   readonly body: Buffer;
+  /** Its precompressed variants, written by the build beside it (`NAME.br`, `NAME.gz`). */
+  readonly encoded: Readonly<Partial<Record<ContentCoding, Buffer>>>;
   readonly contentType: string;
   readonly cacheControl: string;
   readonly etag: string;
@@ -48,6 +51,10 @@ const REVALIDATE = 'no-cache';
  * before the file system is asked. `/login` is `login`, `login.html` or
  * `login/index.html`, the first that exists; a path ending in `/` is its
  * `index.html`. A folder that does not exist simply has no files.
+ *
+ * The builds write brotli and gzip variants beside each text file; they are
+ * read with the file and sent as its `Content-Encoding`, never on their own
+ * (`NAME.br` is not found), and nothing is compressed per request.
  */
 export class StaticFolder {
   readonly #root: string;
@@ -63,6 +70,7 @@ export class StaticFolder {
     if (path.length > 1024 || /[\0\\]/.test(path)) return null;
     const segments = path.split('/');
     if (segments.some((segment) => segment === '..' || segment.startsWith('.'))) return null;
+    if (/\.(br|gz)$/.test(path)) return null;
     const candidates =
       path === '' || path.endsWith('/')
         ? [`${path}index.html`]
@@ -85,10 +93,16 @@ export class StaticFolder {
       const kept = this.#files.get(file);
       if (kept?.etag === etag) return kept;
       const body = await readFile(file);
+      const encoded: Partial<Record<ContentCoding, Buffer>> = {};
+      for (const coding of CONTENT_CODINGS) {
+        const variant = await readVariant(`${file}${VARIANT_SUFFIX[coding]}`);
+        if (variant) encoded[coding] = variant;
+      }
       const extension = extname(file).toLowerCase();
       const html = extension === '.html';
       const found: StaticFile = {
         body,
+        encoded,
         contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream',
         cacheControl: !html && HASHED_NAME.test(file) ? LONG_CACHE : REVALIDATE,
         etag,
@@ -101,5 +115,14 @@ export class StaticFolder {
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return null;
       throw error;
     }
+  }
+}
+
+async function readVariant(file: string): Promise<Buffer | null> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return null;
+    throw error;
   }
 }

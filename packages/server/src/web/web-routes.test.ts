@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { precompress } from '../../../../scripts/precompress.mjs';
 import { startTestService, type TestService } from '../testing/test-service.js';
 
 const CSP =
@@ -11,6 +13,8 @@ const CSP =
 
 let service: TestService;
 let root: string;
+/** A script large enough to compress, as the site's build writes them. */
+const SCRIPT = `export const words=${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word${i % 37}`))};`;
 
 function write(path: string, content: string) {
   const file = join(root, path);
@@ -32,6 +36,8 @@ beforeAll(async () => {
   write('app/manifest.webmanifest', '{"name":"Cipherpad"}');
   write('app/icon.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
   write('app/app-QW12ER34.js', 'export {};');
+  write('site/assets/words-ZX98CV76.js', SCRIPT);
+  await precompress([join(root, 'site'), join(root, 'app')]);
   service = await startTestService({
     env: { CIPHERPAD_SITE_DIR: join(root, 'site'), CIPHERPAD_APP_DIR: join(root, 'app') },
   });
@@ -98,6 +104,60 @@ describe('serving the security site and the phone app', () => {
     const again = await get('/login', { 'if-none-match': String(first.headers.etag) });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
+  });
+
+  it('sends the precompressed variant the browser accepts, the same bytes once decoded', async () => {
+    const url = '/assets/words-ZX98CV76.js';
+    const plain = await get(url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('accept-encoding');
+    expect(plain.body).toBe(SCRIPT);
+
+    const br = await get(url, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(br.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(br.rawPayload.length).toBeLessThan(SCRIPT.length / 4);
+    expect(Number(br.headers['content-length'])).toBe(br.rawPayload.length);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(SCRIPT);
+
+    for (const accept of ['gzip', 'br;q=0, gzip', 'x-gzip', 'gzip;q=1, br;q=0.5']) {
+      const gz = await get(url, { 'accept-encoding': accept });
+      expect(gz.headers['content-encoding'], accept).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).toString()).toBe(SCRIPT);
+    }
+    for (const accept of ['identity', 'deflate', 'br;q=0, gzip;q=0', '*;q=0']) {
+      const none = await get(url, { 'accept-encoding': accept });
+      expect(none.headers['content-encoding'], accept).toBeUndefined();
+      expect(none.body).toBe(SCRIPT);
+    }
+    // Each coding has its own ETag, so a cached gzip body is not revalidated as brotli.
+    expect(new Set([plain.headers.etag, br.headers.etag]).size).toBe(2);
+    const revalidated = await get(url, {
+      'accept-encoding': 'br',
+      'if-none-match': String(br.headers.etag),
+    });
+    expect(revalidated.statusCode).toBe(304);
+    expect(
+      (await get(url, { 'accept-encoding': 'gzip', 'if-none-match': String(br.headers.etag) }))
+        .statusCode,
+    ).toBe(200);
+  });
+
+  it('compresses the HTML pages too, and never serves a variant as a file of its own', async () => {
+    write('site/big.html', `<!doctype html><title>Big</title>${'<p>Cipherpad</p>'.repeat(100)}`);
+    await precompress([join(root, 'site/big.html')]);
+    const page = await get('/big', { 'accept-encoding': 'br' });
+    expect(page.headers['content-encoding']).toBe('br');
+    expect(page.headers['content-security-policy']).toBe(CSP);
+    expect(brotliDecompressSync(page.rawPayload).toString()).toContain('<title>Big</title>');
+    for (const url of ['/assets/words-ZX98CV76.js.br', '/assets/words-ZX98CV76.js.gz']) {
+      expect((await get(url)).statusCode, url).toBe(404);
+    }
+    // A file too small to gain anything has no variant, and goes out as it is.
+    const small = await get('/assets/site-5XQ2JH7A.js', { 'accept-encoding': 'br, gzip' });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.body).toBe('console.log(1);');
   });
 
   it('never serves a file outside the folder or a hidden one', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
+import { type ContentCoding, chooseCoding } from './content-coding.js';
 import { type StaticFile, StaticFolder } from './static-folder.js';
 
 /** The Content-Security-Policy of every HTML page (docs/web-api.md): no inline script or style. */
@@ -23,7 +24,8 @@ export const CONTENT_SECURITY_POLICY = [
  * `/app/` (`config.appDir`) as static files, beside the JSON API under
  * `/v1/`. HTML pages carry the Content-Security-Policy and the other headers
  * of docs/web-api.md. A path with no file is the API's 404, or the site's
- * `404.html` when it has one.
+ * `404.html` when it has one. A file with precompressed variants goes out
+ * in the one the browser accepts (`Content-Encoding`, `Vary: Accept-Encoding`).
  */
 export async function webRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const site = new StaticFolder(services.config.siteDir);
@@ -57,15 +59,21 @@ export async function webRoutes(app: FastifyInstance, services: Services): Promi
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, status: number) {
+  const codings = Object.keys(file.encoded) as ContentCoding[];
+  const coding = chooseCoding(request.headers['accept-encoding'], codings);
+  // Each coding is its own representation, with its own validator (RFC 9110 §8.8.3).
+  const etag = coding ? `${file.etag.slice(0, -1)}-${coding}"` : file.etag;
   reply.header('cache-control', file.cacheControl);
-  reply.header('etag', file.etag);
+  reply.header('etag', etag);
+  if (codings.length > 0) reply.header('vary', 'accept-encoding');
+  if (coding) reply.header('content-encoding', coding);
   if (file.html) {
     reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     reply.header('permissions-policy', 'camera=(self)');
   }
   reply.type(file.contentType);
-  if (status === 200 && request.headers['if-none-match'] === file.etag) {
+  if (status === 200 && request.headers['if-none-match'] === etag) {
     return reply.code(304).send();
   }
-  return reply.code(status).send(file.body);
+  return reply.code(status).send(coding ? file.encoded[coding] : file.body);
 }

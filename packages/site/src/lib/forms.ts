@@ -56,11 +56,28 @@ export function errorBox(testid = 'error'): HTMLElement {
 /**
  * Shows a failure in the person's language. With `input`, marks that field
  * invalid, links the message to it and focuses it (its text is kept);
- * otherwise focuses the message.
+ * otherwise focuses the message. `focus: false` only marks and links: another
+ * field's message, shown at the same time, takes the focus.
  */
-export function showError(box: HTMLElement, error: unknown, input?: HTMLInputElement): void {
+export function showError(
+  box: HTMLElement,
+  error: unknown,
+  input?: HTMLInputElement,
+  options: { readonly focus?: boolean } = {},
+): void {
   const failure = toError(error);
-  bind(box, () => errorMessage(failure, currentLang()));
+  showProblem(box, () => errorMessage(failure, currentLang()), input, options);
+  if (input && options.focus !== false) input.select();
+}
+
+/** Shows a message (not a service failure) in the error line, as {@link showError} does. */
+export function showProblem(
+  box: HTMLElement,
+  render: Render,
+  input?: HTMLInputElement,
+  options: { readonly focus?: boolean } = {},
+): void {
+  bind(box, render);
   show(box, true);
   if (input) {
     input.setAttribute('aria-invalid', 'true');
@@ -69,30 +86,24 @@ export function showError(box: HTMLElement, error: unknown, input?: HTMLInputEle
     );
     described.add(box.id);
     input.setAttribute('aria-describedby', [...described].join(' '));
-    input.focus();
-    input.select();
-  } else {
+    if (options.focus !== false) input.focus();
+  } else if (options.focus !== false) {
     focus(box);
   }
 }
 
-/** Shows a message (not a service failure) in the error line. */
-export function showProblem(box: HTMLElement, render: Render, input?: HTMLInputElement): void {
-  bind(box, render);
-  show(box, true);
-  if (input) {
-    input.setAttribute('aria-invalid', 'true');
-    input.focus();
-  } else {
-    focus(box);
-  }
-}
-
-/** Clears the error line and the invalid marks of the inputs. */
+/** Clears the error line, the invalid marks of the inputs and their link to the line. */
 export function clearError(box: HTMLElement, ...inputs: HTMLInputElement[]): void {
   show(box, false);
   box.textContent = '';
-  for (const input of inputs) input.removeAttribute('aria-invalid');
+  for (const input of inputs) {
+    input.removeAttribute('aria-invalid');
+    const described = (input.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .filter((id) => id && id !== box.id);
+    if (described.length > 0) input.setAttribute('aria-describedby', described.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
 }
 
 /**

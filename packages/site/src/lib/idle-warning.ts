@@ -104,7 +104,16 @@ export function watchIdle(
   };
   async function check() {
     try {
-      schedule(await api<IdleState>('GET', '/v1/session', { headers: BACKGROUND }));
+      const state = await api<IdleState | { signedIn: false }>('GET', '/v1/session', {
+        headers: BACKGROUND,
+      });
+      // The service answers a browser whose session ended with 200 {signedIn: false}.
+      if ('signedIn' in state && state.signedIn === false) {
+        hide();
+        actions.ended();
+        return;
+      }
+      schedule(state as IdleState);
     } catch (error) {
       failed(error);
     }

@@ -1,6 +1,7 @@
 import type { MessageKey } from '../i18n/i18n.js';
 import { api } from './api.js';
 import { ApiError } from './api-error.js';
+import { type ContactField, contactProblems, fieldOfError } from './contact-check.js';
 import { focus, h, show, tr } from './dom.js';
 import { digitsOnly } from './format.js';
 import {
@@ -121,6 +122,15 @@ export function registrationFlow(options: RegistrationFlowOptions): Registration
     testid: 'phone',
     maxlength: 32,
   });
+  // Each field's message right under it, both at once; the form's own line for the rest.
+  const emailError = errorBox('email-error');
+  const phoneError = errorBox('phone-error');
+  email.wrap.append(emailError);
+  phone.wrap.append(phoneError);
+  const fields: Record<ContactField, { input: HTMLInputElement; errors: HTMLElement }> = {
+    email: { input: email.input, errors: emailError },
+    phone: { input: phone.input, errors: phoneError },
+  };
   const errors = errorBox();
   const form = h(
     'form',
@@ -147,6 +157,21 @@ export function registrationFlow(options: RegistrationFlowOptions): Registration
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearError(errors, email.input, phone.input);
+    clearError(emailError, email.input);
+    clearError(phoneError, phone.input);
+    const problems = contactProblems(email.input.value, phone.input.value);
+    if (problems.email || problems.phone) {
+      // Every field's mistake at once, the first one focused.
+      let first = true;
+      for (const name of ['email', 'phone'] as const) {
+        const code = problems[name];
+        if (!code) continue;
+        const { input, errors: box } = fields[name];
+        showError(box, new ApiError(code, 400), input, { focus: first });
+        first = false;
+      }
+      return;
+    }
     void whileBusy(form, async () => {
       try {
         const started = await api<Contacts>('POST', '/v1/registrations', {
@@ -166,16 +191,9 @@ export function registrationFlow(options: RegistrationFlowOptions): Registration
           restart,
         );
       } catch (error) {
-        const code = error instanceof ApiError ? error.code : '';
-        showError(
-          errors,
-          error,
-          code.startsWith('ERR_PHONE')
-            ? phone.input
-            : code.startsWith('ERR_EMAIL') && !options.email
-              ? email.input
-              : undefined,
-        );
+        const name = error instanceof ApiError ? fieldOfError(error.code) : null;
+        if (name) showError(fields[name].errors, error, fields[name].input);
+        else showError(errors, error);
       }
     });
   });

@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js';
 
 /** The signed-in person, as `GET /v1/session` tells it. */
 export interface SessionInfo {
+  readonly signedIn: true;
   readonly account: { readonly id: string; readonly email: string };
   readonly deviceId: string | null;
   readonly expiresAt: number;
@@ -13,13 +14,25 @@ export interface SessionInfo {
   readonly csrfToken?: string;
 }
 
+/** What `GET /v1/session` answers a browser without a live session (not a refusal). */
+export interface SignedOut {
+  readonly signedIn: false;
+  /** `idle`: the session ended after its idle time without a request. */
+  readonly ended?: 'idle';
+}
+
 /**
  * Reads the cookie session (if any) and keeps its CSRF token in memory.
- * Resolves to null when nobody is signed in.
+ * Resolves to null when nobody is signed in: the service answers that with
+ * 200 `{signedIn: false}`, so an anonymous page load logs no failed request.
  */
 export async function loadSession(): Promise<SessionInfo | null> {
   try {
-    const session = await api<SessionInfo>('GET', '/v1/session');
+    const session = await api<SessionInfo | SignedOut>('GET', '/v1/session');
+    if (!session.signedIn) {
+      setCsrfToken(null);
+      return null;
+    }
     setCsrfToken(session.csrfToken ?? null);
     return session;
   } catch (error) {
