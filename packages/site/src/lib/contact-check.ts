@@ -36,7 +36,7 @@ export function contactProblems(email: string, phone: string): ContactProblems {
 
 /** The field a refusal of `POST /v1/registrations` is about, by its code; null for the form. */
 export function fieldOfError(code: string): ContactField | null {
-  if (code.startsWith('ERR_EMAIL_')) return 'email';
-  if (code.startsWith('ERR_PHONE_')) return 'phone';
+  if (code.startsWith('ERR_EMAIL')) return 'email';
+  if (code.startsWith('ERR_PHONE')) return 'phone';
   return null;
 }
