@@ -20,7 +20,7 @@ async function rowsOf(table: 'sessions' | 'challenges', ids: readonly string[]) 
   return db.selectFrom(table).select('id').where('id', 'in', ids).execute();
 }
 
-describe('retention of expired sessions and login challenges', () => {
+describe('retention of expired sessions, login challenges and idempotency keys', () => {
   it('deletes them once expired for longer than the policy keeps them, and nothing else', async () => {
     const { db, policy } = service.services;
     const old = await signIn(service, alice);
@@ -52,7 +52,11 @@ describe('retention of expired sessions and login challenges', () => {
 
     // Expired, but not for long enough: kept.
     service.clock.advance(policy.sessionTtlMs + 60_000);
-    expect(await pruneExpired(service.services)).toEqual({ sessions: 0, loginChallenges: 0 });
+    expect(await pruneExpired(service.services)).toEqual({
+      sessions: 0,
+      loginChallenges: 0,
+      idempotencyKeys: 0,
+    });
 
     service.clock.advance(policy.retainExpiredMs);
     const recent = await signIn(service, alice);
@@ -101,5 +105,36 @@ describe('retention of expired sessions and login challenges', () => {
       .where('id', 'like', 'expired-session-%')
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it('deletes the idempotency keys whose window has passed, more than one batch of them', async () => {
+    const { db, policy } = service.services;
+    const now = service.clock.now();
+    const key = (i: number, expiresAt: number) => ({
+      site_id: 'site-of-the-keys',
+      key: `key-${String(i).padStart(6, '0')}`,
+      request_hash: 'hash',
+      answer: '{}',
+      created_at: expiresAt - policy.idempotencyKeyTtlMs,
+      expires_at: expiresAt,
+    });
+    const rows = [
+      ...Array.from({ length: 1_100 }, (_, i) => key(i, now - 1)),
+      key(1_100, now + 60_000),
+    ];
+    for (let i = 0; i < rows.length; i += 200) {
+      await db
+        .insertInto('idempotency_keys')
+        .values(rows.slice(i, i + 200))
+        .execute();
+    }
+    const pruned = await pruneExpired(service.services);
+    expect(pruned.idempotencyKeys).toBe(1_100);
+    const left = await db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('site_id', '=', 'site-of-the-keys')
+      .execute();
+    expect(left).toEqual([{ key: 'key-001100' }]);
   });
 });

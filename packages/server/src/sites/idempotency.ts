@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { runTransaction } from '@cipherpad/storage';
+import { deleteInBatches, runTransaction } from '@cipherpad/storage';
 import type { Kysely } from 'kysely';
 import { prepareQuery } from '../db/prepared-query.js';
 import type { Database } from '../db/schema.js';
@@ -140,10 +140,28 @@ const keepAnswer = prepareQuery<
     ),
 );
 
-/** Drops the keys whose window has passed. */
-export async function purgeIdempotencyKeys(services: Services): Promise<void> {
-  await services.db
-    .deleteFrom('idempotency_keys')
-    .where('expires_at', '<=', services.clock.now())
-    .execute();
+/**
+ * Deletes the keys whose window has passed, about `batch` rows a statement
+ * (up to the batch's last expiry, by the expiry's index); the retention sweep
+ * calls it. Returns how many.
+ */
+export function pruneIdempotencyKeys(
+  db: Services['db'],
+  now: number,
+  batch: number,
+): Promise<number> {
+  return deleteInBatches(batch, async (limit) => {
+    const last = await db
+      .selectFrom('idempotency_keys')
+      .select('expires_at')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .offset(limit - 1)
+      .limit(1)
+      .executeTakeFirst();
+    return db
+      .deleteFrom('idempotency_keys')
+      .where('expires_at', '<=', last?.expires_at ?? now)
+      .executeTakeFirst();
+  });
 }
