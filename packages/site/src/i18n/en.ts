@@ -112,6 +112,8 @@ export const en = {
   'devices.none': 'No devices yet. Add one below.',
   'devices.name': 'Name',
   'devices.kind': 'Kind',
+  'devices.kind.app': 'Phone app',
+  'devices.kind.cli': 'Command line (cipherpad)',
   'devices.status': 'Status',
   'devices.added': 'Added',
   'devices.lastUsed': 'Last used',

@@ -109,6 +109,8 @@ export const ru: Record<MessageKey, Message> = {
   'devices.none': 'Устройств пока нет. Добавьте устройство ниже.',
   'devices.name': 'Название',
   'devices.kind': 'Тип',
+  'devices.kind.app': 'Приложение на телефоне',
+  'devices.kind.cli': 'Командная строка (cipherpad)',
   'devices.status': 'Состояние',
   'devices.added': 'Добавлено',
   'devices.lastUsed': 'Последнее использование',

@@ -140,6 +140,12 @@ function accountSection(account: Account): HTMLElement {
   );
 }
 
+/** The kind of a device in the page's language: the phone app or the command line. */
+function kindText(kind: string): HTMLElement | string {
+  const key = kind === 'app' ? 'devices.kind.app' : kind === 'cli' ? 'devices.kind.cli' : null;
+  return key === null ? kind : h('span', { text: tr(key) });
+}
+
 function statusKey(status: string): MessageKey | null {
   const key = `devices.status.${status}`;
   return key === 'devices.status.active' ||
@@ -206,7 +212,7 @@ function deviceRow(page: Page, initial: Device): HTMLLIElement {
         'dl',
         { class: 'facts' },
         ...row('devices.status', status),
-        ...row('devices.kind', device.kind),
+        ...row('devices.kind', kindText(device.kind)),
         ...row('devices.added', when(device.createdAt)),
         ...row('devices.lastUsed', when(device.lastUsedAt)),
       ),
