@@ -15,7 +15,7 @@ const activationQrSchema = {
 } as const;
 
 /**
- * PRODUCT.md flow 4: activation of a device (the phone app or the CLI), and
+ * Activation of a device (the phone app or the CLI), and
  * the activation QR code that shows its code: to the browser that just
  * completed a registration, or to the signed-in person with a confirmation of
  * showing it (`confirmation-settings/`), used once as the code is issued.

@@ -16,7 +16,7 @@ export interface ApprovingDevice {
 }
 
 /**
- * PRODUCT.md flow 8: the person approves a request in the app by typing the
+ * Online approval (docs/web-api.md): the person approves a request in the app by typing the
  * number the site shows, in a request signed by one of the account's
  * activated devices. The number is compared in constant time.
  *

@@ -11,7 +11,7 @@ import { verifyConfirmationChange } from './verify-confirmation-change.js';
 
 /**
  * The account operations the person confirms with an activated device (or
- * the SMS code), PRODUCT.md flow 9 and docs/web-api.md: a change of the
+ * the SMS code), docs/web-api.md: a change of the
  * confirmation settings, applied as it is confirmed, and the device
  * operations (showing an activation code, deactivating a device), whose own
  * routes then use the confirmation once. Every route takes the bearer
