@@ -7,6 +7,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   '@cipherpad/core': source('./packages/core/src/index.ts'),
   '@cipherpad/storage': source('./packages/storage/src/index.ts'),
+  '@cipherpad/http': source('./packages/http/src/index.ts'),
   '@cipherpad/server/testing': source('./packages/server/src/testing.ts'),
   '@cipherpad/server': source('./packages/server/src/index.ts'),
   '@cipherpad/keeper': source('./packages/keeper/src/index.ts'),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { clientErrorAnswer, RouteTable, unstorableInput } from '@cipherpad/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { installCsrfGuard } from '../auth/csrf-guard.js';
 import { loginRoutes } from '../auth/login-routes.js';
@@ -9,11 +10,8 @@ import type { KeeperServices } from '../services.js';
 import { settingsRoutes } from '../settings/settings-routes.js';
 import { transferRoutes } from '../transfers/transfer-routes.js';
 import { walletRoutes } from '../wallet/wallet-routes.js';
-import { answerClientError } from './client-error.js';
 import { replyWithError } from './error-reply.js';
-import { unstorableInput } from './refuse-unstorable.js';
 import { RequestLog } from './request-log.js';
-import { RouteTable } from './route-table.js';
 import { webRoutes } from './web-routes.js';
 
 /**
@@ -35,7 +33,7 @@ export async function buildApp(
     // A bad percent-encoding or a parameter over Fastify's 100 characters is answered
     // by the router itself; these give it the keeper's codes and shape.
     frameworkErrors: replyWithError,
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorAnswer(KEEPER_ERRORS),
   });
   const routes = RouteTable.track(app);
   app.removeContentTypeParser('text/plain');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { RouteTable } from '@cipherpad/http';
 import {
   documentedCodes,
   type MalformedRequest,
@@ -9,7 +10,6 @@ import { signWebhook } from '../cipherpad/verify-webhook.js';
 import { auditLedger } from '../ledger/audit-ledger.js';
 import { FakeCipherpad, fakeResponse } from '../testing/fake-cipherpad.js';
 import { startTestKeeper, type TestBrowser, type TestKeeper } from '../testing/test-keeper.js';
-import { RouteTable } from './route-table.js';
 
 const WEBHOOK_SECRET = 'whsec-fuzz-secret-0123456789';
 const docs = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');

@@ -1,13 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { CONTENT_CODINGS, type ContentCoding, chooseCoding, VARIANT_SUFFIX } from '@cipherpad/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeeperServices } from '../services.js';
-import {
-  CONTENT_CODINGS,
-  type ContentCoding,
-  chooseCoding,
-  VARIANT_SUFFIX,
-} from './content-coding.js';
 
 /** The Content-Security-Policy of every page: no inline script or style, nothing from elsewhere. */
 export const CONTENT_SECURITY_POLICY = [

@@ -1,5 +1,5 @@
+import { holdsNul } from '@cipherpad/http';
 import type { FastifyInstance } from 'fastify';
-import { holdsNul } from '../db/holds-nul.js';
 import { KeeperError } from '../errors.js';
 import type { KeeperServices } from '../services.js';
 import { settleTransfer } from '../transfers/confirm-transfer.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { clientErrorAnswer, RouteTable, unstorableInput } from '@cipherpad/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { accountRoutes } from '../account/account-routes.js';
 import { activationRoutes } from '../activation/activation-routes.js';
@@ -18,12 +19,9 @@ import type { Services } from '../services.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
 import { smsConfirmationRoutes } from '../sms-confirmation/sms-confirmation-routes.js';
 import { webRoutes } from '../web/web-routes.js';
-import { answerClientError } from './client-error.js';
 import { replyWithError } from './error-reply.js';
 import { openApiRoutes, registerOpenApi } from './openapi.js';
-import { unstorableInput } from './refuse-unstorable.js';
 import { RequestLog } from './request-log.js';
-import { RouteTable } from './route-table.js';
 
 /**
  * Builds the HTTP application from its services, without listening: tests
@@ -44,7 +42,7 @@ export async function buildApp(
     // A bad percent-encoding or a parameter over Fastify's 100 characters is answered
     // by the router itself; these give it the service's codes and shape.
     frameworkErrors: replyWithError,
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorAnswer(ERROR_CODES),
   });
   const routes = RouteTable.track(app);
 

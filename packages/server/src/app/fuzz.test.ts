@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { computeResponse } from '@cipherpad/core';
+import { RouteTable } from '@cipherpad/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSite } from '../sites/register-site.js';
 import { deviceAuthorization } from '../testing/device-request.js';
@@ -7,7 +8,6 @@ import { documentedCodes } from '../testing/documented-codes.js';
 import { type Enrolled, enroll } from '../testing/enroll.js';
 import { type MalformedRequest, malformedRequests } from '../testing/malformed-requests.js';
 import { startTestService, type TestService } from '../testing/test-service.js';
-import { RouteTable } from './route-table.js';
 
 const docs = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
 /** What the service may answer with: its own codes and the core's (docs/errors.md). */

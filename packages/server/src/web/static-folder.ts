@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { CONTENT_CODINGS, type ContentCoding, VARIANT_SUFFIX } from './content-coding.js';
+import { CONTENT_CODINGS, type ContentCoding, VARIANT_SUFFIX } from '@cipherpad/http';
 
 /** A file found in a static folder, ready to send. */
 export interface StaticFile {

@@ -1,6 +1,6 @@
+import { type ContentCoding, chooseCoding } from '@cipherpad/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
-import { type ContentCoding, chooseCoding } from './content-coding.js';
 import { type StaticFile, StaticFolder } from './static-folder.js';
 
 /** The Content-Security-Policy of every HTML page (docs/web-api.md): no inline script or style. */

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { holdsNul } from '../db/holds-nul.js';
 
 /**
  * What a request may not carry anywhere, checked once for every route before
@@ -10,8 +9,9 @@ import { holdsNul } from '../db/holds-nul.js';
  *   string or key of the JSON body: PostgreSQL's `text` and `jsonb` cannot
  *   hold it and would fail the query, and no field of the API has a use for it.
  * - A named path parameter (an id) is letters, digits, `-` and `_`, the
- *   alphabet of every id the keeper hands out (32 hex characters: logins,
- *   transfers, settings changes); the route's schema bounds its length.
+ *   alphabet of every id the service and the keeper hand out (32 hex
+ *   characters, a site's `cps_` client id, a device id of `@cipherpad/core`);
+ *   the route's schema bounds its length.
  */
 export function unstorableInput(request: FastifyRequest): string | null {
   const params = request.params as Record<string, unknown> | undefined;
@@ -35,3 +35,29 @@ export function unstorableInput(request: FastifyRequest): string | null {
 }
 
 const ID = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Whether a parsed value holds U+0000 in a string or an object key, at any
+ * depth. Walked with a stack rather than recursion: a body of 16 KiB may
+ * nest thousands of levels deep. For a body a route parses itself (a signed
+ * webhook's), which the guard above never sees.
+ */
+export function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.includes('\0')) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) stack.push(element);
+    } else if (item !== null && typeof item === 'object') {
+      // A parsed body's objects are plain: their own keys are all there is, and
+      // no array of entries is made for every object of every request.
+      for (const key in item) {
+        if (key.includes('\0')) return true;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
