@@ -11,5 +11,6 @@ export {
   chooseCoding,
   VARIANT_SUFFIX,
 } from './content-coding.js';
+export { type FrameworkErrorCode, frameworkErrorCode } from './framework-error.js';
 export { RouteTable } from './route-table.js';
 export { holdsNul, unstorableInput } from './unstorable-input.js';
